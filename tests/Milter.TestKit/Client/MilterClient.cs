@@ -38,6 +38,7 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
     private const int MaxCommandOverhead = 64;
 
     private static readonly MilterClientReply ContinueReply = new(MilterReplyCode.Continue, null, true);
+    private static readonly Task<MilterClientReply> NotAwaitedTask = Task.FromResult(MilterClientReply.NotAwaited);
     private static readonly string QueueIdPrefix = Random.Shared.Next(0x10000, 0xFFFFF).ToString("X5", CultureInfo.InvariantCulture);
     private static long s_queueIdCounter;
 
@@ -209,7 +210,7 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
         if (negotiation.ProtocolFlags.HasFlag(MilterProtocolFlags.NoConnect))
         {
             Merge(_sessionMacros, macros);
-            return Task.FromResult(MilterClientReply.NotAwaited);
+            return NotAwaitedTask;
         }
 
         WriteMacros(MacroStage.Connect, MilterCommandCode.Connect, _sessionMacros, macros);
@@ -344,7 +345,7 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
         var negotiation = EnsureNegotiated();
         if (negotiation.ProtocolFlags.HasFlag(MilterProtocolFlags.NoHeaders))
         {
-            return Task.FromResult(MilterClientReply.NotAwaited);
+            return NotAwaitedTask;
         }
 
         var value = !negotiation.ProtocolFlags.HasFlag(MilterProtocolFlags.HeaderLeadingSpace) && rawValue.StartsWith(' ')
@@ -460,7 +461,7 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
         var negotiation = EnsureNegotiated();
         if (negotiation.ProtocolFlags.HasFlag(MilterProtocolFlags.NoUnknown))
         {
-            return Task.FromResult(MilterClientReply.NotAwaited);
+            return NotAwaitedTask;
         }
 
         WritePacket(MilterCommandCode.Unknown, writer => writer.WriteCString(command));
@@ -607,14 +608,21 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
 
     private static void Merge(Dictionary<string, string> target, IReadOnlyDictionary<string, string>? macros)
     {
-        foreach (var (name, value) in macros ?? new Dictionary<string, string>())
+        if (macros is null)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in macros)
         {
             target[UnbracedName(name)] = value;
         }
     }
 
-    private static string UnbracedName(string name) =>
-        name.Length > 2 && name[0] == '{' && name[^1] == '}' ? name[1..^1] : name;
+    private static string UnbracedName(string name) => UnbracedSpan(name).ToString();
+
+    private static ReadOnlySpan<char> UnbracedSpan(string name) =>
+        name.Length > 2 && name[0] == '{' && name[^1] == '}' ? name.AsSpan(1, name.Length - 2) : name;
 
     private static MilterNegotiationResult DecodeNegotiation(ReadOnlySpan<byte> packet, uint offeredVersion, MilterActions offeredActions, MilterProtocolFlags offeredFlags)
     {
@@ -778,7 +786,7 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
         if (negotiation.ProtocolFlags.HasFlag(noFlag))
         {
             Merge(scope, macros);
-            return Task.FromResult(MilterClientReply.NotAwaited);
+            return NotAwaitedTask;
         }
 
         WriteMacros(stage, command, scope, macros);
@@ -797,8 +805,7 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
         {
             foreach (var name in names)
             {
-                var key = UnbracedName(name);
-                if (_messageMacros.TryGetValue(key, out var value) || _sessionMacros.TryGetValue(key, out value) || _options.MtaMacros.TryGetValue(key, out value))
+                if (TryGetMacro(UnbracedSpan(name), out var value))
                 {
                     _writer.WriteCString(name);
                     _writer.WriteCString(value);
@@ -822,6 +829,18 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
         }
     }
 
+    private bool TryGetMacro(ReadOnlySpan<char> name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+    {
+        if (_messageMacros.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out value)
+            || _sessionMacros.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out value))
+        {
+            return true;
+        }
+
+        // The MTA-wide table is small and rarely consulted per message; a string key is fine there.
+        return _options.MtaMacros.TryGetValue(name.ToString(), out value);
+    }
+
     private void WritePacket(MilterCommandCode command, Action<MilterPacketWriter> writeData)
     {
         EnsureUsable();
@@ -839,18 +858,24 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
         _writer.EndPacket();
     }
 
-    private async Task<MilterClientReply> FinishStageAsync(MilterCommandCode command, MilterProtocolFlags noReplyFlag, CancellationToken cancellationToken)
+    private Task<MilterClientReply> FinishStageAsync(MilterCommandCode command, MilterProtocolFlags noReplyFlag, CancellationToken cancellationToken)
     {
-        if (_negotiation!.ProtocolFlags.HasFlag(noReplyFlag))
+        if (!_negotiation!.ProtocolFlags.HasFlag(noReplyFlag))
         {
-            if (_writer.BufferedLength >= AutoFlushThreshold)
-            {
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return MilterClientReply.NotAwaited;
+            return AwaitVerdictAsync(command, cancellationToken);
         }
 
+        return _writer.BufferedLength >= AutoFlushThreshold ? FlushWithoutReplyAsync(cancellationToken) : NotAwaitedTask;
+    }
+
+    private async Task<MilterClientReply> FlushWithoutReplyAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return MilterClientReply.NotAwaited;
+    }
+
+    private async Task<MilterClientReply> AwaitVerdictAsync(MilterCommandCode command, CancellationToken cancellationToken)
+    {
         var packet = await ExchangeAsync(cancellationToken).ConfigureAwait(false);
         return Guard(() => DecodeVerdict(packet.Span, command));
     }
