@@ -88,12 +88,14 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
     /// <exception cref="SocketException">The connection was refused.</exception>
     public static async Task<MilterClient> OpenAsync(EndPoint endPoint, MilterClientOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var socket = endPoint is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(endPoint.AddressFamily == AddressFamily.Unspecified ? AddressFamily.InterNetwork : endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-            {
-                NoDelay = true,
-            };
+        var socket = endPoint switch
+        {
+            UnixDomainSocketEndPoint => new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified),
+
+            // A host name may resolve to IPv4 or IPv6: a dual-mode socket takes either.
+            DnsEndPoint => new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true },
+            _ => new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true },
+        };
         try
         {
             await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
