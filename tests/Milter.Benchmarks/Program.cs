@@ -36,5 +36,10 @@ public static class Program
             Console.Error.WriteLine(Usage);
             return 2;
         }
+        catch (IOException exception)
+        {
+            Console.Error.WriteLine(exception.Message);
+            return 2;
+        }
     }
 }
