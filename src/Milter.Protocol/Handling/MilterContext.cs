@@ -7,6 +7,7 @@ namespace Milter.Protocol.Handling;
 public sealed class MilterContext
 {
     private readonly Dictionary<string, string> _macros = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _connectionMacros = new(StringComparer.Ordinal);
     private readonly List<MilterEnvelopeAddress> _recipients = [];
     private readonly List<MilterHeader> _headers = [];
 
@@ -25,11 +26,11 @@ public sealed class MilterContext
     /// <summary>The header fields of the current message in the order received.</summary>
     public IReadOnlyList<MilterHeader> Headers => _headers;
 
-    /// <summary>Every macro received so far; connection macros survive message resets.</summary>
+    /// <summary>The macros in effect: connection macros (CONNECT, HELO) until the SMTP session ends, message macros until the message ends.</summary>
     public IReadOnlyDictionary<string, string> Macros => _macros;
 
     /// <summary>The MTA's queue id (macro <c>i</c>); Postfix sets it only after DATA.</summary>
-    public string? QueueId => Macro("i");
+    public string? QueueId => _macros.TryGetValue("i", out var id) ? id : _macros.GetValueOrDefault("{i}");
 
     /// <summary>Number of messages started on this connection.</summary>
     public int MessageCount { get; internal set; }
@@ -48,7 +49,17 @@ public sealed class MilterContext
         return _macros.TryGetValue(alternative, out value) ? value : null;
     }
 
-    internal void SetMacro(string name, string value) => _macros[name] = value;
+    /// <summary>Stores a macro; connection-stage macros (CONNECT, HELO) also survive message resets.</summary>
+    internal void SetMacro(string name, string value, bool connectionStage)
+    {
+        _macros[name] = value;
+        if (connectionStage)
+        {
+            _connectionMacros[name] = value;
+        }
+    }
+
+    internal void RemoveLastRecipient() => _recipients.RemoveAt(_recipients.Count - 1);
 
     internal void AddRecipient(MilterEnvelopeAddress recipient) => _recipients.Add(recipient);
 
@@ -59,6 +70,13 @@ public sealed class MilterContext
         Sender = null;
         _recipients.Clear();
         _headers.Clear();
+
+        // Drop message-stage macros; a message macro that shadowed a connection macro gets the connection value back.
+        _macros.Clear();
+        foreach (var (name, value) in _connectionMacros)
+        {
+            _macros[name] = value;
+        }
     }
 
     internal void ResetConnection()
@@ -66,6 +84,7 @@ public sealed class MilterContext
         ResetMessage();
         Connection = null;
         Helo = null;
+        _connectionMacros.Clear();
         _macros.Clear();
     }
 }

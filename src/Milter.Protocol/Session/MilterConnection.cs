@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
+using Milter.Protocol.Codec;
 using Milter.Protocol.Handling;
 
 namespace Milter.Protocol.Session;
@@ -25,8 +26,98 @@ public sealed class MilterConnection
     }
 
     /// <summary>
-    /// Serves the connection until the MTA quits or closes it, a protocol error occurs, or
-    /// <paramref name="cancellationToken"/> fires. Never throws for peer behaviour; protocol errors are logged.
+    /// Serves the connection until the MTA quits or closes it, a protocol error occurs, the connection is idle
+    /// for <see cref="MilterSessionOptions.IdleTimeout"/>, or <paramref name="cancellationToken"/> fires (the
+    /// command being processed is finished first). Never throws for peer behaviour; protocol errors are logged.
+    /// Always ends the SMTP session with <see cref="IMilterHandler.OnConnectionReset"/> and completes both pipe ends.
     /// </summary>
-    public Task RunAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var input = _transport.Input;
+        var session = new MilterSession(_handler, _options, _logger, _transport.Output);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var pending = input.ReadAsync(idle.Token);
+                ReadResult result;
+                if (pending.IsCompleted)
+                {
+                    result = pending.Result;
+                }
+                else
+                {
+                    // The idle timer runs only while the read actually waits, so busy connections pay nothing for it.
+                    idle.CancelAfter(_options.IdleTimeout);
+                    result = await pending.ConfigureAwait(false);
+                    idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                }
+
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+
+                var buffer = result.Buffer;
+                var open = true;
+                try
+                {
+                    while (!cancellationToken.IsCancellationRequested && MilterFrameReader.TryReadPacket(ref buffer, _options.MaxPacketLength, out var packet))
+                    {
+                        if (!await session.ProcessAsync(packet, cancellationToken).ConfigureAwait(false))
+                        {
+                            open = false;
+                            break;
+                        }
+                    }
+
+                    if (open && result.IsCompleted)
+                    {
+                        if (!buffer.IsEmpty)
+                        {
+                            MilterLog.ProtocolError(_logger, $"the MTA closed the connection inside a packet ({buffer.Length} bytes left over).");
+                        }
+
+                        open = false;
+                    }
+                }
+                finally
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+
+                if (!open)
+                {
+                    break;
+                }
+            }
+        }
+        catch (MilterProtocolException exception)
+        {
+            MilterLog.ProtocolError(_logger, exception.Message);
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                MilterLog.IdleTimeout(_logger, _options.IdleTimeout);
+            }
+        }
+        catch (IOException exception)
+        {
+            MilterLog.TransportClosed(_logger, exception.Message);
+        }
+        catch (Exception exception)
+        {
+            // The connection boundary: a fault here must not take the listener down; it ends this connection only.
+            MilterLog.ConnectionFailed(_logger, exception);
+        }
+        finally
+        {
+            session.Close();
+            await input.CompleteAsync().ConfigureAwait(false);
+            await _transport.Output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
 }
