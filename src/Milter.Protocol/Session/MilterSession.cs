@@ -413,7 +413,8 @@ internal sealed class MilterSession : IMilterProgress
 
     private void BeginMessage()
     {
-        if (!_inMessage)
+        // After a decision covering the SMTP session the handler sees no further message, so none is begun.
+        if (!_inMessage && _connectionDecision is null)
         {
             _inMessage = true;
             _context.MessageCount++;

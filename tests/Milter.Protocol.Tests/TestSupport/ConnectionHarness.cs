@@ -14,11 +14,17 @@ internal sealed class ConnectionHarness
 
     public ConnectionHarness(IMilterHandler handler, MilterSessionOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var connection = new MilterConnection(new DuplexPipe(_toMilter.Reader, _fromMilter.Writer), handler, options ?? new MilterSessionOptions(), NullLogger.Instance);
+        Output = new CountingPipeWriter(_fromMilter.Writer);
+        var connection = new MilterConnection(new DuplexPipe(_toMilter.Reader, Output), handler, options ?? new MilterSessionOptions(), NullLogger.Instance);
         Run = connection.RunAsync(cancellationToken);
     }
 
     public Task Run { get; }
+
+    /// <summary>The engine's output, counting flushes.</summary>
+    public CountingPipeWriter Output { get; }
+
+    public Task CompleteInputAsync() => _toMilter.Writer.CompleteAsync().AsTask();
 
     public async Task SendAsync(byte[] bytes)
     {
@@ -28,10 +34,18 @@ internal sealed class ConnectionHarness
     /// <summary>Sends the bytes, closes the MTA side, waits for the engine to finish and returns every reply.</summary>
     public static async Task<List<Reply>> TranscriptAsync(IMilterHandler handler, byte[] bytes, MilterSessionOptions? options = null)
     {
+        var (replies, _) = await TranscriptWithFlushesAsync(handler, bytes, options);
+        return replies;
+    }
+
+    /// <summary>As <see cref="TranscriptAsync"/>, also returning how many times the engine flushed.</summary>
+    public static async Task<(List<Reply> Replies, int Flushes)> TranscriptWithFlushesAsync(IMilterHandler handler, byte[] bytes, MilterSessionOptions? options = null)
+    {
         var harness = new ConnectionHarness(handler, options);
         await harness.SendAsync(bytes);
-        await harness._toMilter.Writer.CompleteAsync();
-        return await harness.FinishAsync();
+        await harness.CompleteInputAsync();
+        var replies = await harness.FinishAsync();
+        return (replies, harness.Output.Flushes);
     }
 
     /// <summary>Waits (bounded) for the engine to stop and returns every reply it wrote.</summary>

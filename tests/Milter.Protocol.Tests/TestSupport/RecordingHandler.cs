@@ -57,7 +57,7 @@ internal sealed class RecordingHandler : IMilterHandler
 
     public ValueTask<MilterMessageResult> OnEndOfMessageAsync(MilterContext context, IMilterProgress progress, CancellationToken cancellationToken)
     {
-        Calls.Add("eom");
+        Calls.Add($"eom:helo={context.Helo},rcpts={context.Recipients.Count},headers={context.Headers.Count}");
         MacrosAtEndOfMessage.Clear();
         foreach (var (name, value) in context.Macros)
         {

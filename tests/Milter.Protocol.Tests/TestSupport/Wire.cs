@@ -106,10 +106,13 @@ internal static class Wire
 internal sealed record Reply(char Code, byte[] Data)
 {
     /// <summary>The data's NUL-terminated strings.</summary>
-    public string[] Strings(int skip = 0) =>
-        Encoding.UTF8.GetString(Data, skip, Data.Length - skip).TrimEnd('\0').Split('\0');
+    public string[] Strings(int skip = 0)
+    {
+        var text = Encoding.UTF8.GetString(Data, skip, Data.Length - skip);
+        return (text.EndsWith('\0') ? text[..^1] : text).Split('\0');
+    }
 
     public uint UInt32(int offset) => BinaryPrimitives.ReadUInt32BigEndian(Data.AsSpan(offset));
 
-    public override string ToString() => Data.Length == 0 ? Code.ToString() : $"{Code}:{string.Join("|", Strings(Code is 'i' or 'm' ? 4 : 0))}";
+    public override string ToString() => Data.Length == 0 || Code == 'O' ? Code.ToString() : $"{Code}:{string.Join("|", Strings(Code is 'i' or 'm' ? 4 : 0))}";
 }
