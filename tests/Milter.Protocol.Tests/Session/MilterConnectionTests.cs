@@ -391,14 +391,14 @@ public class MilterConnectionTests
             "unknown command" => Wire.Concat(Start, Wire.Packet('Z')),
             "before negotiation" => Wire.Helo(),
             "second negotiation" => Wire.Concat(Start, Wire.OptNeg()),
-            "oversized" => Wire.Concat(Start, Wire.U32(101)),
+            "oversized" => Wire.Concat(Start, Wire.U32(MilterSessionOptions.MinPacketLength + 1)),
             "length zero" => Wire.Concat(Start, Wire.U32(0)),
             "truncated at eof" => Wire.Concat(Start, Wire.Helo()[..6]),
             _ => Wire.Concat(Start, Wire.Packet('H', "x"u8.ToArray())),
         };
         var handler = new RecordingHandler();
 
-        var replies = await ConnectionHarness.TranscriptAsync(handler, Wire.Concat(bad, Wire.Helo("never")), new MilterSessionOptions { MaxPacketLength = 100 });
+        var replies = await ConnectionHarness.TranscriptAsync(handler, Wire.Concat(bad, Wire.Helo("never")), new MilterSessionOptions { MaxPacketLength = MilterSessionOptions.MinPacketLength });
 
         Assert.That(handler.Calls, Has.None.EqualTo("helo:never"));
         Assert.That(handler.Calls[^1], Is.EqualTo("connection-reset"));
