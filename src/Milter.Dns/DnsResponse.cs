@@ -7,6 +7,14 @@ namespace Milter.Dns;
 /// <param name="Error">For errors, a short description for logs and trace output.</param>
 public sealed record DnsResponse<T>(DnsStatus Status, IReadOnlyList<T> Records, string? Error = null)
 {
+    /// <summary>
+    /// How long the answer may be reused: the lowest TTL of the answer records, or for NoData and NameError the
+    /// negative-caching TTL of RFC 2308 section 5 (the lower of the SOA record's TTL and its MINIMUM field).
+    /// Null when the answer must not be cached: errors, and negative answers that came without an SOA record.
+    /// Defaults to null.
+    /// </summary>
+    public TimeSpan? TimeToLive { get; init; }
+
     /// <summary>True for NoData and NameError, which SPF counts as "void" lookups.</summary>
     public bool IsVoid => Status is DnsStatus.NoData or DnsStatus.NameError;
 

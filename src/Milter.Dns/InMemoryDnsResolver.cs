@@ -57,30 +57,8 @@ public sealed class InMemoryDnsResolver : IDnsResolver
     public ValueTask<DnsResponse<string>> QueryPtrAsync(IPAddress address, CancellationToken cancellationToken) =>
         Answer(ReverseName(address), n => n.Ptr);
 
-    /// <summary>The reverse-lookup name of an address (<c>4.3.2.1.in-addr.arpa</c> or the nibble form under ip6.arpa).</summary>
-    public static string ReverseName(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        var bytes = address.GetAddressBytes();
-        if (bytes.Length == 4)
-        {
-            return $"{bytes[3]}.{bytes[2]}.{bytes[1]}.{bytes[0]}.in-addr.arpa";
-        }
-
-        var nibbles = new List<string>(33);
-        for (var i = bytes.Length - 1; i >= 0; i--)
-        {
-            nibbles.Add((bytes[i] & 0xF).ToString("x"));
-            nibbles.Add((bytes[i] >> 4).ToString("x"));
-        }
-
-        nibbles.Add("ip6.arpa");
-        return string.Join('.', nibbles);
-    }
+    /// <summary>The reverse-lookup name of an address; the same as <see cref="DnsName.ReverseName"/>.</summary>
+    public static string ReverseName(IPAddress address) => DnsName.ReverseName(address);
 
     private InMemoryDnsResolver Add(string name, Action<Node> update)
     {
