@@ -9,7 +9,10 @@ public abstract record HeaderChange
 
     /// <summary>Appends a header at the end of the header block (SMFIR_ADDHEADER).</summary>
     /// <param name="Name">Field name.</param>
-    /// <param name="Value">Field value; folded lines use CRLF followed by white space.</param>
+    /// <param name="Value">
+    /// Field value without the space after the colon (the session sends one where SMFIP_HDR_LEADSPC makes the MTA
+    /// copy values verbatim); folded lines use CRLF followed by white space.
+    /// </param>
     public sealed record Add(string Name, string Value) : HeaderChange;
 
     /// <summary>Inserts a header before the <paramref name="Index"/>-th header (SMFIR_INSHEADER); 0 is the very top.</summary>

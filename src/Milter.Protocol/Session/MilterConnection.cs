@@ -27,18 +27,20 @@ public sealed class MilterConnection
 
     /// <summary>
     /// Serves the connection until the MTA quits or closes it, a protocol error occurs, the connection is idle
-    /// for <see cref="MilterSessionOptions.IdleTimeout"/>, or <paramref name="cancellationToken"/> fires (the
-    /// command being processed is finished first). Never throws for peer behaviour; protocol errors are logged.
+    /// for <see cref="MilterSessionOptions.IdleTimeout"/>, or <paramref name="stopping"/> fires and no message is
+    /// in progress (a message being received is finished first, so a graceful stop loses no mail; the caller
+    /// bounds that wait by closing the transport). Never throws for peer behaviour; protocol errors are logged.
     /// Always ends the SMTP session with <see cref="IMilterHandler.OnConnectionReset"/> and completes both pipe ends.
     /// </summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken stopping)
     {
         var input = _transport.Input;
         var session = new MilterSession(_handler, _options, _logger, _transport.Output);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var idle = new CancellationTokenSource();
+        await using var wake = stopping.Register(static state => ((PipeReader)state!).CancelPendingRead(), input).ConfigureAwait(false);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!(stopping.IsCancellationRequested && !session.IsInMessage))
             {
                 var pending = input.ReadAsync(idle.Token);
                 ReadResult result;
@@ -54,18 +56,15 @@ public sealed class MilterConnection
                     idle.CancelAfter(Timeout.InfiniteTimeSpan);
                 }
 
-                if (result.IsCanceled)
-                {
-                    break;
-                }
-
                 var buffer = result.Buffer;
                 var open = true;
                 try
                 {
-                    while (!cancellationToken.IsCancellationRequested && MilterFrameReader.TryReadPacket(ref buffer, _options.MaxPacketLength, out var packet))
+                    while (MilterFrameReader.TryReadPacket(ref buffer, _options.MaxPacketLength, out var packet))
                     {
-                        if (!await session.ProcessAsync(packet, cancellationToken).ConfigureAwait(false))
+                        // The handler must not see a stop mid-message, so the token it gets never fires; a stop is honoured between packets.
+                        if (!await session.ProcessAsync(packet, CancellationToken.None).ConfigureAwait(false)
+                            || (stopping.IsCancellationRequested && !session.IsInMessage))
                         {
                             open = false;
                             break;
@@ -99,10 +98,7 @@ public sealed class MilterConnection
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested)
         {
-            if (!cancellationToken.IsCancellationRequested)
-            {
-                MilterLog.IdleTimeout(_logger, _options.IdleTimeout);
-            }
+            MilterLog.IdleTimeout(_logger, _options.IdleTimeout);
         }
         catch (IOException exception)
         {

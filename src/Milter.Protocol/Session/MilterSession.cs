@@ -55,6 +55,9 @@ internal sealed class MilterSession : IMilterProgress
     /// <summary>The state handlers see.</summary>
     public MilterContext Context => _context;
 
+    /// <summary>True between MAIL FROM and the end (or abort) of that message.</summary>
+    public bool IsInMessage => _inMessage;
+
     /// <summary>What was negotiated, once SMFIC_OPTNEG was answered.</summary>
     public MilterNegotiationResult? Negotiated => _negotiated;
 
@@ -364,18 +367,20 @@ internal sealed class MilterSession : IMilterProgress
 
     private void WriteModifications(MilterMessageResult result)
     {
+        // With HDR_LEADSPC the MTA writes values as given (Postfix milter8.c), so the space after the colon is ours to send.
+        var space = (_negotiated!.Reply.Protocol & MilterProtocolFlags.HeaderLeadingSpace) != 0 ? " " : string.Empty;
         foreach (var change in MilterHeaderChangeOrder.Arrange(result.HeaderChanges))
         {
             switch (change)
             {
                 case HeaderChange.Add add when IsGranted(MilterActions.AddHeaders, change):
-                    MilterReplyWriter.WriteAddHeader(_output, add.Name, add.Value);
+                    MilterReplyWriter.WriteAddHeader(_output, add.Name, space + add.Value);
                     break;
                 case HeaderChange.Insert insert when IsGranted(MilterActions.AddHeaders, change):
-                    MilterReplyWriter.WriteInsertHeader(_output, insert.Index, insert.Name, insert.Value);
+                    MilterReplyWriter.WriteInsertHeader(_output, insert.Index, insert.Name, space + insert.Value);
                     break;
                 case HeaderChange.Change replace when IsGranted(MilterActions.ChangeHeaders, change):
-                    MilterReplyWriter.WriteChangeHeader(_output, replace.Occurrence, replace.Name, replace.Value);
+                    MilterReplyWriter.WriteChangeHeader(_output, replace.Occurrence, replace.Name, space + replace.Value);
                     break;
                 case HeaderChange.Delete delete when IsGranted(MilterActions.ChangeHeaders, change):
                     MilterReplyWriter.WriteChangeHeader(_output, delete.Occurrence, delete.Name, string.Empty);

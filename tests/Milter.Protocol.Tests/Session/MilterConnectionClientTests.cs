@@ -53,7 +53,7 @@ public class MilterConnectionClientTests
                 Assert.That(result.EndOfMessage!.ProgressCount, Is.EqualTo(1));
                 Assert.That(result.EndOfMessage.Modifications, Is.EqualTo(new MilterClientModification[]
                 {
-                    new MilterClientModification.InsertHeader(0, "Authentication-Results", "mx.example; none"),
+                    new MilterClientModification.InsertHeader(0, "Authentication-Results", " mx.example; none"),
                     new MilterClientModification.ChangeHeader(2, "Received", string.Empty),
                     new MilterClientModification.ChangeHeader(1, "Received", string.Empty),
                     new MilterClientModification.Quarantine("test"),

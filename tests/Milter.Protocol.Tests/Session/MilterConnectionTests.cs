@@ -228,12 +228,29 @@ public class MilterConnectionTests
 
         Assert.That(replies.Skip(1).Select(r => r.ToString()), Is.EqualTo(new[]
         {
-            "i:Authentication-Results|mx.example; spf=pass", "m:authentication-results|", "m:Subject|[spam] hi", "m:Authentication-Results|",
-            "h:X-Checked|yes", "m:Authentication-Results|", "q:dmarc reject", "y:451 4.7.1 try 100%% later",
+            "i:Authentication-Results| mx.example; spf=pass", "m:authentication-results|", "m:Subject| [spam] hi", "m:Authentication-Results|",
+            "h:X-Checked| yes", "m:Authentication-Results|", "q:dmarc reject", "y:451 4.7.1 try 100%% later",
         }));
         Assert.That(new[] { replies[2].UInt32(0), replies[4].UInt32(0), replies[6].UInt32(0) }, Is.EqualTo(new[] { 3u, 2u, 1u }), "deletions highest occurrence first");
         Assert.That(replies[1].UInt32(0), Is.Zero);
         Assert.That(flushes, Is.EqualTo(2), "negotiation + end of message");
+    }
+
+    [Test]
+    public async Task RunAsync_HeaderValuesWithoutLeadingSpaceNegotiated_AreSentAsGiven()
+    {
+        var handler = new RecordingHandler(replyStages: MilterStages.None)
+        {
+            EndOfMessage = (_, _, _) => ValueTask.FromResult(new MilterMessageResult()
+                .AddHeaderChange(new HeaderChange.Insert(0, "Authentication-Results", "mx.example; none"))
+                .AddHeaderChange(new HeaderChange.Change("Subject", 1, "hi"))),
+        };
+        var offered = (MilterProtocolFlags)0x301FFFFF & ~MilterProtocolFlags.HeaderLeadingSpace;
+        var start = Wire.Concat(Wire.OptNeg(protocol: offered), Wire.Connect(), Wire.Helo());
+
+        var replies = await ConnectionHarness.TranscriptAsync(handler, Wire.Concat(start, Wire.Message(), Wire.Quit()));
+
+        Assert.That(replies.Where(r => r.Code is 'i' or 'm').Select(r => r.ToString()), Is.EqualTo(new[] { "i:Authentication-Results|mx.example; none", "m:Subject|hi" }));
     }
 
     [Test]
