@@ -1,0 +1,74 @@
+using System.Net;
+using Milter.Protocol.Handling;
+using Milter.Protocol.Hosting;
+using Milter.Protocol.Session;
+
+namespace Milter.Daemon.Configuration;
+
+/// <summary>
+/// The daemon's effective configuration: the defaults, overridden by milter.conf (see <see cref="ConfigKeys"/> for the
+/// key of each property and <see cref="MilterConfigFile"/> for the syntax). Set while loading, read-only afterwards.
+/// </summary>
+public sealed class MilterSettings
+{
+    /// <summary>Key <c>Socket</c>. Defaults to <c>inet:8895@127.0.0.1</c>.</summary>
+    public MilterEndpoint Socket { get; set; } = MilterEndpoint.Parse("inet:8895@127.0.0.1");
+
+    /// <summary>Key <c>SocketMode</c>. Defaults to 0660.</summary>
+    public UnixFileMode SocketMode { get; set; } = new MilterServerOptions().SocketMode;
+
+    /// <summary>Key <c>SocketOwner</c>. Defaults to none (the process's user).</summary>
+    public string? SocketOwner { get; set; }
+
+    /// <summary>Key <c>MaxConnections</c>. Defaults to 1,024.</summary>
+    public int MaxConnections { get; set; } = new MilterServerOptions().MaxConnections;
+
+    /// <summary>Key <c>ShutdownTimeout</c>. Defaults to 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = new MilterServerOptions().ShutdownTimeout;
+
+    /// <summary>Key <c>IdleTimeout</c>. Defaults to 7,210 s.</summary>
+    public TimeSpan IdleTimeout { get; set; } = new MilterSessionOptions().IdleTimeout;
+
+    /// <summary>Key <c>MaxPacketSize</c>. Defaults to 1 MiB + 64 KiB.</summary>
+    public int MaxPacketSize { get; set; } = new MilterSessionOptions().MaxPacketLength;
+
+    /// <summary>Key <c>MaxHeaders</c>. Defaults to 1,000.</summary>
+    public int MaxHeaders { get; set; } = new MilterSessionOptions().MaxHeaders;
+
+    /// <summary>Key <c>OnError</c>: tempfail, accept or reject. Defaults to tempfail.</summary>
+    public MilterDecision OnError { get; set; } = MilterDecision.Tempfail;
+
+    /// <summary>Key <c>LogLevel</c>: trace, debug, info, warn, error. Defaults to info.</summary>
+    public string LogLevel { get; set; } = "info";
+
+    /// <summary>Key <c>LogTarget</c>: console, syslog or file. Defaults to console (the journal under systemd).</summary>
+    public string LogTarget { get; set; } = "console";
+
+    /// <summary>Key <c>LogFile</c>: the file for <c>LogTarget file</c>. Defaults to /var/log/authmilter/authmilter.log.</summary>
+    public string LogFile { get; set; } = "/var/log/authmilter/authmilter.log";
+
+    /// <summary>Key <c>SyslogFacility</c>. Defaults to mail.</summary>
+    public string SyslogFacility { get; set; } = "mail";
+
+    /// <summary>Key <c>AuthservId</c>: the authserv-id of our Authentication-Results headers. Defaults to the host name.</summary>
+    public string AuthservId { get; set; } = System.Net.Dns.GetHostName();
+
+    /// <summary>Key <c>TrustedNetworks</c>: clients whose mail is not checked (the site's own relays). Defaults to loopback.</summary>
+    public IReadOnlyList<IPNetwork> TrustedNetworks { get; set; } = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
+
+    /// <summary>The listener options these settings describe.</summary>
+    public MilterServerOptions ToServerOptions() => new()
+    {
+        MaxConnections = MaxConnections,
+        ShutdownTimeout = ShutdownTimeout,
+        SocketMode = SocketMode,
+        SocketOwner = SocketOwner,
+        Session = new MilterSessionOptions
+        {
+            MaxPacketLength = MaxPacketSize,
+            MaxHeaders = MaxHeaders,
+            OnError = OnError,
+            IdleTimeout = IdleTimeout,
+        },
+    };
+}

@@ -1,0 +1,62 @@
+using Milter.Daemon.Cli;
+using Milter.Daemon.Configuration;
+
+namespace Milter.Daemon;
+
+/// <summary>The <c>authmilter</c> executable: the daemon and its admin subcommands.</summary>
+public static class Program
+{
+    private const string Usage = """
+        usage: authmilter [--config FILE] [--check]     run the milter daemon (built-in defaults without --config)
+                                                        --check: validate the configuration, print it, and exit
+               authmilter --help | --version
+        """;
+
+    /// <summary>Entry point.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        string? configPath = null;
+        var check = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--config" or "-c" when i + 1 < args.Length:
+                    configPath = args[++i];
+                    break;
+                case "--check":
+                    check = true;
+                    break;
+                case "--help" or "-h":
+                    Console.Out.WriteLine(Usage);
+                    return ExitCodes.Success;
+                case "--version":
+                    Console.Out.WriteLine($"authmilter {typeof(Program).Assembly.GetName().Version}");
+                    return ExitCodes.Success;
+                default:
+                    Console.Error.WriteLine($"authmilter: unexpected argument '{args[i]}'.");
+                    Console.Error.WriteLine(Usage);
+                    return ExitCodes.Usage;
+            }
+        }
+
+        MilterSettings settings;
+        try
+        {
+            settings = configPath is null ? new MilterSettings() : MilterConfigFile.Load(configPath);
+        }
+        catch (ConfigurationException exception)
+        {
+            Console.Error.WriteLine($"authmilter: {exception.Message}");
+            return ExitCodes.Config;
+        }
+
+        if (check)
+        {
+            ConfigCheck.Print(settings, configPath ?? "built-in defaults", Console.Out);
+            return ExitCodes.Success;
+        }
+
+        return await DaemonHost.RunAsync(settings).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Milter.Daemon.Tests.Process;
+
+/// <summary>The real <c>authmilter</c> executable started as a child process with a milter.conf written for the test.</summary>
+internal sealed class DaemonProcess : IAsyncDisposable
+{
+    private readonly System.Diagnostics.Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _directory;
+
+    private DaemonProcess(System.Diagnostics.Process process, string directory)
+    {
+        _process = process;
+        _directory = directory;
+    }
+
+    /// <summary>Everything the daemon wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>A TCP port on loopback that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts <c>authmilter</c> with <paramref name="arguments"/>; <paramref name="config"/> lines, if given, become --config.</summary>
+    public static DaemonProcess Start(IEnumerable<string>? config, params string[] arguments)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("authmilter-test-").FullName;
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "authmilter.dll"));
+        if (config is not null)
+        {
+            var path = Path.Combine(directory, "milter.conf");
+            File.WriteAllLines(path, config);
+            info.ArgumentList.Add("--config");
+            info.ArgumentList.Add(path);
+        }
+
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = new System.Diagnostics.Process { StartInfo = info };
+        var daemon = new DaemonProcess(process, directory);
+        process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => daemon.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return daemon;
+    }
+
+    /// <summary>The temporary directory holding the config (and anything else the test puts there).</summary>
+    public string ConfigDirectory => _directory;
+
+    /// <summary>Waits until the daemon logged that it listens.</summary>
+    /// <exception cref="TimeoutException">It did not within <paramref name="timeout"/>; the message holds its output.</exception>
+    public async Task WaitUntilListeningAsync(TimeSpan timeout)
+    {
+        var exited = _process.WaitForExitAsync();
+        var done = await Task.WhenAny(_listening.Task, exited, Task.Delay(timeout));
+        if (done != _listening.Task)
+        {
+            throw new TimeoutException($"authmilter did not start listening:\n{Output}");
+        }
+    }
+
+    /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
+    public void Terminate()
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits for the process to end.</summary>
+    /// <exception cref="TimeoutException">It did not within <paramref name="timeout"/>.</exception>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"authmilter did not exit:\n{Output}");
+        }
+
+        // The asynchronous output readers may still be draining; WaitForExit() without a timeout waits for them.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        System.IO.Directory.Delete(_directory, recursive: true);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (line.Contains("Listening on", StringComparison.Ordinal))
+        {
+            _listening.TrySetResult();
+        }
+    }
+}
