@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Milter.Protocol;
+using Milter.Protocol.Hosting;
 
 namespace Milter.TestKit.Client;
 
@@ -113,44 +114,18 @@ public sealed class MilterClient : IAsyncDisposable, IDisposable
     /// <exception cref="FormatException">The specification cannot be parsed.</exception>
     public static EndPoint ParseEndPoint(string socket)
     {
-        var colon = socket.IndexOf(':');
-        var scheme = colon < 0 ? string.Empty : socket[..colon];
-        var rest = colon < 0 ? socket : socket[(colon + 1)..];
-        switch (scheme)
+        var endpoint = MilterEndpoint.Parse(socket);
+        if (endpoint.UnixPath is { } path)
         {
-            case "unix" or "local" when rest.Length > 0:
-                return new UnixDomainSocketEndPoint(rest);
-            case "inet" or "inet6":
-                string host;
-                string port;
-                var at = rest.IndexOf('@');
-                if (at >= 0)
-                {
-                    port = rest[..at];
-                    host = rest[(at + 1)..];
-                }
-                else
-                {
-                    var last = rest.LastIndexOf(':');
-                    host = last < 0 ? string.Empty : rest[..last];
-                    port = last < 0 ? rest : rest[(last + 1)..];
-                }
-
-                if (!ushort.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var portNumber) || portNumber == 0)
-                {
-                    throw new FormatException($"Milter socket '{socket}' has no valid port.");
-                }
-
-                host = host.Trim('[', ']');
-                if (host.Length == 0)
-                {
-                    host = scheme == "inet6" ? "::1" : "127.0.0.1";
-                }
-
-                return IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, portNumber) : new DnsEndPoint(host, portNumber);
-            default:
-                throw new FormatException($"Milter socket '{socket}' is not inet:PORT@HOST, inet:HOST:PORT or unix:/path.");
+            return new UnixDomainSocketEndPoint(path);
         }
+
+        if (endpoint.Port == 0)
+        {
+            throw new FormatException($"Milter socket '{socket}' has no port to connect to.");
+        }
+
+        return IPAddress.TryParse(endpoint.Host, out var address) ? new IPEndPoint(address, endpoint.Port) : new DnsEndPoint(endpoint.Host!, endpoint.Port);
     }
 
     /// <summary>Negotiates options (SMFIC_OPTNEG) and records the milter's choice for the following commands.</summary>
