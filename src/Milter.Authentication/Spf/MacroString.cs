@@ -91,7 +91,9 @@ internal sealed class MacroString
 
         if (literal.Length > 0)
         {
-            tokens.Add(new MacroToken(literal.ToString(), '\0', 0, false, null, false));
+            // Text without any '%' is its own expansion: keep the instance so expanding it costs nothing.
+            var rest = tokens.Count == 0 && !text.Contains('%') ? text : literal.ToString();
+            tokens.Add(new MacroToken(rest, '\0', 0, false, null, false));
         }
 
         result = new MacroString(text, [.. tokens], endsWithExpand);
