@@ -99,6 +99,8 @@ public sealed class DnsClientResolver : IDnsResolver
         }
         catch (DnsResponseException e)
         {
+            // DnsClient reports our caller's cancellation as a failed query too; it is not a DNS outcome.
+            cancellationToken.ThrowIfCancellationRequested();
             // Every server timed out or could not be reached (DnsClient's code says which).
             return DnsResponse<T>.Failure(DnsStatus.TemporaryError, $"{name} {type}: {e.Code}: {e.Message}");
         }
