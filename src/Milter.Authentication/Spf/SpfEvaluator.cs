@@ -174,35 +174,41 @@ internal sealed class SpfEvaluator
         SpfMechanismKind.All => ValueTask.FromResult(true),
         SpfMechanismKind.Ip4 => ValueTask.FromResult(!_values.IsIPv6 && IsInNetwork(mechanism.Network!, mechanism.Ip4Prefix)),
         SpfMechanismKind.Ip6 => ValueTask.FromResult(_values.IsIPv6 && IsInNetwork(mechanism.Network!, mechanism.Ip6Prefix)),
-        SpfMechanismKind.A => MatchAAsync(mechanism, domain, depth),
-        SpfMechanismKind.Mx => MatchMxAsync(mechanism, domain, depth),
-        SpfMechanismKind.Ptr => MatchPtrAsync(mechanism, domain, depth),
-        SpfMechanismKind.Exists => MatchExistsAsync(mechanism, domain, depth),
-        _ => MatchIncludeAsync(mechanism, domain, depth),
+        _ => MatchTargetAsync(mechanism, domain, depth),
     };
 
-    private async ValueTask<bool> MatchAAsync(SpfMechanism mechanism, string domain, int depth)
+    // The mechanisms that name a <target-name> (section 4.8). One that cannot be a DNS name (an empty or
+    // over-long label, perhaps from a macro) is a name that does not exist: no match, or for include no record.
+    private async ValueTask<bool> MatchTargetAsync(SpfMechanism mechanism, string domain, int depth)
     {
-        var target = await TargetAsync(mechanism, domain, depth).ConfigureAwait(false);
-        if (target is null)
+        var target = mechanism.DomainSpec is { } spec
+            ? await ExpandTargetAsync(spec, domain, depth).ConfigureAwait(false)
+            : domain;
+        if (target is null && mechanism.Kind != SpfMechanismKind.Include)
         {
             return false;
         }
 
+        return mechanism.Kind switch
+        {
+            SpfMechanismKind.A => await MatchAAsync(mechanism, target!, depth).ConfigureAwait(false),
+            SpfMechanismKind.Mx => await MatchMxAsync(mechanism, target!, depth).ConfigureAwait(false),
+            SpfMechanismKind.Ptr => await MatchPtrAsync(target!, depth).ConfigureAwait(false),
+            SpfMechanismKind.Exists => await MatchExistsAsync(target!, depth).ConfigureAwait(false),
+            _ => await MatchIncludeAsync(mechanism, target, depth).ConfigureAwait(false),
+        };
+    }
+
+    private async ValueTask<bool> MatchAAsync(SpfMechanism mechanism, string target, int depth)
+    {
         var addresses = await QueryAddressesAsync(target, depth).ConfigureAwait(false);
         ThrowIfError(addresses, AddressType, target);
         CountVoid(addresses, target);
         return AnyInNetwork(addresses, mechanism);
     }
 
-    private async ValueTask<bool> MatchMxAsync(SpfMechanism mechanism, string domain, int depth)
+    private async ValueTask<bool> MatchMxAsync(SpfMechanism mechanism, string target, int depth)
     {
-        var target = await TargetAsync(mechanism, domain, depth).ConfigureAwait(false);
-        if (target is null)
-        {
-            return false;
-        }
-
         var exchanges = await QueryAsync("MX", target, depth, static (r, n, c) => r.QueryMxAsync(n, c)).ConfigureAwait(false);
         ThrowIfError(exchanges, "MX", target);
         CountVoid(exchanges, target);
@@ -231,14 +237,8 @@ internal sealed class SpfEvaluator
         return false;
     }
 
-    private async ValueTask<bool> MatchPtrAsync(SpfMechanism mechanism, string domain, int depth)
+    private async ValueTask<bool> MatchPtrAsync(string target, int depth)
     {
-        var target = await TargetAsync(mechanism, domain, depth).ConfigureAwait(false);
-        if (target is null)
-        {
-            return false;
-        }
-
         foreach (var name in await GetValidatedNamesAsync(depth).ConfigureAwait(false))
         {
             if (SpfDomainName.IsSameOrSubdomain(name, target))
@@ -250,14 +250,8 @@ internal sealed class SpfEvaluator
         return false;
     }
 
-    private async ValueTask<bool> MatchExistsAsync(SpfMechanism mechanism, string domain, int depth)
+    private async ValueTask<bool> MatchExistsAsync(string target, int depth)
     {
-        var target = await TargetAsync(mechanism, domain, depth).ConfigureAwait(false);
-        if (target is null)
-        {
-            return false;
-        }
-
         // Section 5.7: always an A query, whatever the client's address family.
         var addresses = await QueryAsync("A", target, depth, static (r, n, c) => r.QueryAAsync(n, c)).ConfigureAwait(false);
         ThrowIfError(addresses, "A", target);
@@ -266,9 +260,8 @@ internal sealed class SpfEvaluator
     }
 
     // Section 5.2: pass matches; fail, softfail and neutral do not; none is a permerror; errors propagate.
-    private async ValueTask<bool> MatchIncludeAsync(SpfMechanism mechanism, string domain, int depth)
+    private async ValueTask<bool> MatchIncludeAsync(SpfMechanism mechanism, string? target, int depth)
     {
-        var target = await TargetAsync(mechanism, domain, depth).ConfigureAwait(false);
         var included = target is null ? SpfResult.None : (await CheckHostAsync(target, depth + 1).ConfigureAwait(false)).Result;
         return included switch
         {
@@ -302,9 +295,6 @@ internal sealed class SpfEvaluator
             return null;
         }
     }
-
-    private ValueTask<string?> TargetAsync(SpfMechanism mechanism, string domain, int depth) =>
-        mechanism.DomainSpec is { } spec ? ExpandTargetAsync(spec, domain, depth) : ValueTask.FromResult<string?>(domain);
 
     private async ValueTask<string?> ExpandTargetAsync(MacroString spec, string domain, int depth) =>
         SpfDomainName.ToTargetName(await ExpandAsync(spec, domain, depth).ConfigureAwait(false));

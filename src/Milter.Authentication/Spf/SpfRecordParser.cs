@@ -255,16 +255,9 @@ internal static class SpfRecordParser
 
     private static bool TryIp4(string text, ref MechanismParts parts)
     {
-        var slash = text.IndexOf('/');
-        var address = slash < 0 ? text : text[..slash];
-        if (slash >= 0)
+        if (!TrySplitNetwork(text, 32, out var address, ref parts.Ip4Prefix))
         {
-            if (!TryParseNumber(text.AsSpan(slash + 1), out var length) || length > 32)
-            {
-                return false;
-            }
-
-            parts.Ip4Prefix = length;
+            return false;
         }
 
         Span<byte> octets = stackalloc byte[4];
@@ -290,16 +283,9 @@ internal static class SpfRecordParser
 
     private static bool TryIp6(string text, ref MechanismParts parts)
     {
-        var slash = text.IndexOf('/');
-        var address = slash < 0 ? text : text[..slash];
-        if (slash >= 0)
+        if (!TrySplitNetwork(text, 128, out var address, ref parts.Ip6Prefix))
         {
-            if (!TryParseNumber(text.AsSpan(slash + 1), out var length) || length > 128)
-            {
-                return false;
-            }
-
-            parts.Ip6Prefix = length;
+            return false;
         }
 
         // IPAddress.TryParse also takes brackets, scope ids and IPv4 text, none of which is an ip6-network.
@@ -317,6 +303,25 @@ internal static class SpfRecordParser
         }
 
         parts.Network = network;
+        return true;
+    }
+
+    // ip4-network [ ip4-cidr-length ] or ip6-network [ ip6-cidr-length ]: one optional "/" length, no dual form.
+    private static bool TrySplitNetwork(string text, int maxPrefix, out string address, ref int prefix)
+    {
+        var slash = text.IndexOf('/');
+        address = slash < 0 ? text : text[..slash];
+        if (slash < 0)
+        {
+            return true;
+        }
+
+        if (!TryParseNumber(text.AsSpan(slash + 1), out var length) || length > maxPrefix)
+        {
+            return false;
+        }
+
+        prefix = length;
         return true;
     }
 
