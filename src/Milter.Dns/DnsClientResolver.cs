@@ -99,15 +99,10 @@ public sealed class DnsClientResolver : IDnsResolver
         }
         catch (DnsResponseException e)
         {
-            // DnsClient reports our caller's cancellation as a failed query too; it is not a DNS outcome.
+            // DnsClient turns every failure into this exception: timeouts, unreachable servers, answers it cannot
+            // parse, and also our caller's cancellation, which is not a DNS outcome.
             cancellationToken.ThrowIfCancellationRequested();
-            // Every server timed out or could not be reached (DnsClient's code says which).
             return DnsResponse<T>.Failure(DnsStatus.TemporaryError, $"{name} {type}: {e.Code}: {e.Message}");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // DnsClient's own timeout, not our caller giving up.
-            return DnsResponse<T>.Failure(DnsStatus.TemporaryError, $"{name} {type}: timed out");
         }
 
         var records = new List<T>();

@@ -79,12 +79,7 @@ public sealed class DnsOptions
     public TimeSpan CacheMinTtl
     {
         get => _cacheMinTtl;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCacheTtl);
-            _cacheMinTtl = value;
-        }
+        set => _cacheMinTtl = CheckCacheTtl(value);
     }
 
     /// <summary>
@@ -95,12 +90,7 @@ public sealed class DnsOptions
     public TimeSpan CacheMaxTtl
     {
         get => _cacheMaxTtl;
-        set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCacheTtl);
-            _cacheMaxTtl = value;
-        }
+        set => _cacheMaxTtl = CheckCacheTtl(value);
     }
 
     /// <summary>
@@ -233,6 +223,13 @@ public sealed class DnsOptions
         }
 
         return new IPAddress(bytes);
+    }
+
+    private static TimeSpan CheckCacheTtl(TimeSpan value)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, MaxCacheTtl);
+        return value;
     }
 
     private static int ParsePort(string text, string? port)
