@@ -45,20 +45,44 @@ public sealed class SpfChecker
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(helo);
-        if (client.IsIPv4MappedToIPv6)
-        {
-            client = client.MapToIPv4();
-        }
-
+        client = Unmapped(client);
         var envelopeFrom = string.IsNullOrEmpty(mailFrom) ? null : mailFrom;
-        var heloSender = "postmaster@" + helo;
-        var heloResult = await EvaluateAsync(SpfIdentity.Helo, client, heloSender, helo, envelopeFrom, cancellationToken)
-            .ConfigureAwait(false);
+        var heloResult = await EvaluateHeloAsync(client, helo, envelopeFrom, cancellationToken).ConfigureAwait(false);
         if (envelopeFrom is null)
         {
             return new SpfCheckResult(heloResult, heloResult with { Identity = SpfIdentity.MailFrom });
         }
 
+        return new SpfCheckResult(heloResult, await EvaluateMailFromAsync(client, envelopeFrom, helo, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Checks only the MAIL FROM identity, for receivers that do not use the HELO result (for a null reverse-path
+    /// that identity is <c>postmaster@</c><paramref name="helo"/>, so the HELO name is still checked then).
+    /// </summary>
+    /// <inheritdoc cref="CheckAsync" path="/param"/>
+    /// <returns>The MAIL FROM identity's evaluation.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> or <paramref name="helo"/> is null.</exception>
+    public async ValueTask<SpfEvaluation> CheckMailFromAsync(IPAddress client, string? mailFrom, string helo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(helo);
+        client = Unmapped(client);
+        if (string.IsNullOrEmpty(mailFrom))
+        {
+            return (await EvaluateHeloAsync(client, helo, null, cancellationToken).ConfigureAwait(false)) with { Identity = SpfIdentity.MailFrom };
+        }
+
+        return await EvaluateMailFromAsync(client, mailFrom, helo, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static IPAddress Unmapped(IPAddress client) => client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client;
+
+    private ValueTask<SpfEvaluation> EvaluateHeloAsync(IPAddress client, string helo, string? envelopeFrom, CancellationToken cancellationToken) =>
+        EvaluateAsync(SpfIdentity.Helo, client, "postmaster@" + helo, helo, envelopeFrom, cancellationToken);
+
+    private ValueTask<SpfEvaluation> EvaluateMailFromAsync(IPAddress client, string envelopeFrom, string helo, CancellationToken cancellationToken)
+    {
         var at = envelopeFrom.LastIndexOf('@');
         var sender = at switch
         {
@@ -66,9 +90,7 @@ public sealed class SpfChecker
             0 => "postmaster" + envelopeFrom,
             _ => envelopeFrom,
         };
-        var mailFromResult = await EvaluateAsync(SpfIdentity.MailFrom, client, sender, helo, envelopeFrom, cancellationToken)
-            .ConfigureAwait(false);
-        return new SpfCheckResult(heloResult, mailFromResult);
+        return EvaluateAsync(SpfIdentity.MailFrom, client, sender, helo, envelopeFrom, cancellationToken);
     }
 
     private ValueTask<SpfEvaluation> EvaluateAsync(

@@ -5,6 +5,7 @@ using Milter.Daemon.Configuration;
 using Milter.Daemon.Filtering;
 using Milter.Daemon.Hosting;
 using Milter.Daemon.Logging;
+using Milter.Dns;
 using Milter.Protocol.Handling;
 using NLog.Extensions.Logging;
 
@@ -22,6 +23,7 @@ internal static class DaemonHost
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<IDnsResolver>(new CachingDnsResolver(new DnsClientResolver(settings.Dns), settings.Dns));
         builder.Services.AddSingleton<IMilterHandlerFactory, AuthenticationMilterHandlerFactory>();
         builder.Services.AddHostedService<MilterListenerService>();
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Milter.Authentication.Spf;
+using Milter.Dns;
 using Milter.Protocol.Handling;
 using Milter.Protocol.Hosting;
 using Milter.Protocol.Session;
@@ -11,6 +13,8 @@ public static class ConfigKeys
     private const string Listener = "Listener";
     private const string Logging = "Logging";
     private const string Authentication = "Authentication";
+    private const string Dns = "DNS";
+    private const string Spf = "SPF";
 
     /// <summary>All keys.</summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
@@ -52,6 +56,29 @@ public static class ConfigKeys
             (s, v) => s.AuthservId = v, s => s.AuthservId),
         new("TrustedNetworks", Authentication, "Comma-separated CIDR list of the site's own relays; their mail is not checked.",
             (s, v) => s.TrustedNetworks = ConfigValue.ParseNetworks(v), s => string.Join(", ", s.TrustedNetworks)),
+        new("Nameservers", Dns, "Comma-separated resolvers to ask (`ip`, `ip:port`, `[ipv6]:port`); unset uses /etc/resolv.conf.",
+            (s, v) => SetNameservers(s.Dns, v), s => s.Dns.Nameservers.Count == 0 ? "(resolv.conf)" : string.Join(", ", s.Dns.Nameservers.Select(FormatEndPoint))),
+        new("DnsTimeout", Dns, "How long to wait for one answer from one resolver.",
+            (s, v) => Guard(() => s.Dns.Timeout = ConfigValue.ParseDuration(v, TimeSpan.FromMilliseconds(1))), s => ConfigValue.Format(s.Dns.Timeout)),
+        new("DnsRetries", Dns, "Retries per resolver after a timeout before the next one is asked.",
+            (s, v) => s.Dns.Retries = ConfigValue.ParseInt(v, 0, DnsOptions.MaxRetries), s => Number(s.Dns.Retries)),
+        new("DnsCacheMinTtl", Dns, "Shortest time an answer is cached, whatever its TTL.",
+            (s, v) => Guard(() => s.Dns.CacheMinTtl = ConfigValue.ParseDuration(v, TimeSpan.Zero)), s => ConfigValue.Format(s.Dns.CacheMinTtl)),
+        new("DnsCacheMaxTtl", Dns, "Longest time an answer is cached (its TTL is clamped to this); `0` turns the cache off.",
+            (s, v) => Guard(() => s.Dns.CacheMaxTtl = ConfigValue.ParseDuration(v, TimeSpan.Zero)), s => ConfigValue.Format(s.Dns.CacheMaxTtl)),
+        new("DnsCacheMaxEntries", Dns, "Most answers kept in the cache; senders choose the names, so it is bounded.",
+            (s, v) => s.Dns.CacheMaxEntries = ConfigValue.ParseInt(v, 1, 10_000_000), s => Number(s.Dns.CacheMaxEntries)),
+        new("SpfMode", Spf, "`off`, `header` (add Received-SPF and spf= results) or `enforce` (also reject at MAIL FROM).",
+            (s, v) => s.SpfMode = Enum.Parse<SpfMode>(ConfigValue.ParseChoice(v, "off", "header", "enforce"), ignoreCase: true), s => s.SpfMode.ToString().ToLowerInvariant()),
+        new("SpfRejectOn", Spf, "With `SpfMode enforce`, the results answered `550 5.7.23`: `fail` or `fail,softfail`.",
+            (s, v) => s.SpfRejectOn = ConfigValue.ParseList(v).Select(r => ConfigValue.ParseChoice(r, "fail", "softfail") == "fail" ? SpfResult.Fail : SpfResult.SoftFail).ToHashSet(),
+            s => string.Join(",", s.SpfRejectOn.Order().Select(ReceivedSpfHeader.Keyword))),
+        new("SpfTempfailOnError", Spf, "With `SpfMode enforce`, answer an SPF temperror (DNS failure) with `451 4.7.24` so the sender retries.",
+            (s, v) => s.SpfTempfailOnError = ConfigValue.ParseBool(v), s => YesNo(s.SpfTempfailOnError)),
+        new("SpfIgnoreHelo", Spf, "Neither check nor report the HELO identity (a null sender is still checked through it).",
+            (s, v) => s.SpfIgnoreHelo = ConfigValue.ParseBool(v), s => YesNo(s.SpfIgnoreHelo)),
+        new("SpfTimeout", Spf, "Time limit for the SPF checks of one transaction; past it the result is temperror.",
+            (s, v) => s.SpfTimeout = ConfigValue.ParseDuration(v, TimeSpan.FromMilliseconds(100)), s => ConfigValue.Format(s.SpfTimeout)),
     ];
 
     /// <summary>The keys by name, case-insensitive.</summary>
@@ -66,6 +93,33 @@ public static class ConfigKeys
             .FirstOrDefault();
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
+
+    private static string FormatEndPoint(System.Net.IPEndPoint endPoint) =>
+        endPoint.Port == DnsOptions.DefaultPort ? endPoint.Address.ToString() : endPoint.ToString();
+
+    private static void SetNameservers(DnsOptions options, string text)
+    {
+        options.Nameservers.Clear();
+        foreach (var item in ConfigValue.ParseList(text))
+        {
+            options.Nameservers.Add(DnsOptions.ParseNameserver(item));
+        }
+    }
+
+    // DnsOptions setters guard their own ranges; their ArgumentOutOfRangeException becomes a config error.
+    private static void Guard(Action set)
+    {
+        try
+        {
+            set();
+        }
+        catch (ArgumentOutOfRangeException exception)
+        {
+            throw new FormatException(exception.Message.Split(" (Parameter")[0]);
+        }
+    }
 
     private static int Distance(string a, string b)
     {

@@ -68,6 +68,16 @@ public static class MilterConfigFile
             }
         }
 
+        try
+        {
+            settings.Dns.Validate();
+        }
+        catch (ArgumentException exception)
+        {
+            var line = seen.GetValueOrDefault("DnsCacheMinTtl", seen.GetValueOrDefault("Nameservers"));
+            throw new ConfigurationException(file, line, null, exception.Message.Split(" (Parameter")[0]);
+        }
+
         return settings;
     }
 

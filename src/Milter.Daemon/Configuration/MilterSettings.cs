@@ -1,4 +1,6 @@
 using System.Net;
+using Milter.Authentication.Spf;
+using Milter.Dns;
 using Milter.Protocol.Handling;
 using Milter.Protocol.Hosting;
 using Milter.Protocol.Session;
@@ -55,6 +57,24 @@ public sealed class MilterSettings
 
     /// <summary>Key <c>TrustedNetworks</c>: clients whose mail is not checked (the site's own relays). Defaults to loopback.</summary>
     public IReadOnlyList<IPNetwork> TrustedNetworks { get; set; } = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
+
+    /// <summary>Keys <c>Nameservers</c>, <c>DnsTimeout</c>, <c>DnsRetries</c>, <c>DnsCacheMinTtl</c>, <c>DnsCacheMaxTtl</c>, <c>DnsCacheMaxEntries</c>.</summary>
+    public DnsOptions Dns { get; } = new();
+
+    /// <summary>Key <c>SpfMode</c>: off, header or enforce. Defaults to header.</summary>
+    public SpfMode SpfMode { get; set; } = SpfMode.Header;
+
+    /// <summary>Key <c>SpfRejectOn</c>: the results rejected with <c>SpfMode enforce</c>. Defaults to fail.</summary>
+    public IReadOnlySet<SpfResult> SpfRejectOn { get; set; } = new HashSet<SpfResult> { SpfResult.Fail };
+
+    /// <summary>Key <c>SpfTempfailOnError</c>: with <c>SpfMode enforce</c>, answer temperror with 451 4.7.24. Defaults to no.</summary>
+    public bool SpfTempfailOnError { get; set; }
+
+    /// <summary>Key <c>SpfIgnoreHelo</c>: do not check or report the HELO identity (a null sender is still checked by it). Defaults to no.</summary>
+    public bool SpfIgnoreHelo { get; set; }
+
+    /// <summary>Key <c>SpfTimeout</c>: the bound on one transaction's SPF evaluation. Defaults to 20 s (RFC 7208 section 4.6.4).</summary>
+    public TimeSpan SpfTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>The listener options these settings describe.</summary>
     public MilterServerOptions ToServerOptions() => new()

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Milter.Authentication.Results;
+using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
 using Milter.Protocol;
 using Milter.Protocol.Handling;
@@ -18,32 +19,40 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
 {
     private static readonly ValueTask<MilterDecision> ContinueDecision = ValueTask.FromResult(MilterDecision.Continue);
 
-    private static readonly MilterHandlerRequirements HandlerRequirements = new(
-        MilterStages.Connect | MilterStages.Helo | MilterStages.MailFrom | MilterStages.Header,
-        MilterStages.None,
-        MilterActions.AddHeaders | MilterActions.ChangeHeaders | MilterActions.Quarantine,
-        new Dictionary<MacroStage, IReadOnlyList<string>>
-        {
-            [MacroStage.Connect] = ["j", "{daemon_name}", "{client_addr}", "{client_name}"],
-            [MacroStage.Helo] = ["{tls_version}", "{cipher}"],
-            [MacroStage.MailFrom] = ["i", "{auth_authen}", "{auth_type}"],
-            [MacroStage.EndOfMessage] = ["i"],
-        });
+    private static readonly IReadOnlyDictionary<MacroStage, IReadOnlyList<string>> Macros = new Dictionary<MacroStage, IReadOnlyList<string>>
+    {
+        [MacroStage.Connect] = ["j", "{daemon_name}", "{client_addr}", "{client_name}"],
+        [MacroStage.Helo] = ["{tls_version}", "{cipher}"],
+        [MacroStage.MailFrom] = ["i", "{auth_authen}", "{auth_type}"],
+        [MacroStage.EndOfMessage] = ["i"],
+    };
 
     private readonly MilterSettings _settings;
+    private readonly SpfPolicy? _spf;
     private readonly ILogger _logger;
     private readonly List<int> _forgedOccurrences = [];
     private int _resultsHeaderCount;
     private bool _trustedClient;
     private long _messageStarted;
+    private string? _skipReason;
+    private SpfVerdict? _spfVerdict;
 
-    public AuthenticationMilterHandler(MilterSettings settings, ILogger logger)
+    /// <param name="settings">The daemon configuration.</param>
+    /// <param name="spf">The SPF policy; null with <c>SpfMode off</c>.</param>
+    /// <param name="logger">Where the per-message line goes.</param>
+    public AuthenticationMilterHandler(MilterSettings settings, SpfPolicy? spf, ILogger logger)
     {
         _settings = settings;
+        _spf = spf;
         _logger = logger;
+        Requirements = new MilterHandlerRequirements(
+            MilterStages.Connect | MilterStages.Helo | MilterStages.MailFrom | MilterStages.Header,
+            spf is { MayRefuse: true } ? MilterStages.MailFrom : MilterStages.None,
+            MilterActions.AddHeaders | MilterActions.ChangeHeaders | MilterActions.Quarantine,
+            Macros);
     }
 
-    public MilterHandlerRequirements Requirements => HandlerRequirements;
+    public MilterHandlerRequirements Requirements { get; }
 
     public ValueTask<MilterDecision> OnConnectAsync(MilterContext context, CancellationToken cancellationToken)
     {
@@ -53,10 +62,22 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
 
     public ValueTask<MilterDecision> OnHeloAsync(MilterContext context, CancellationToken cancellationToken) => ContinueDecision;
 
-    public ValueTask<MilterDecision> OnMailFromAsync(MilterContext context, CancellationToken cancellationToken)
+    public async ValueTask<MilterDecision> OnMailFromAsync(MilterContext context, CancellationToken cancellationToken)
     {
         _messageStarted = Stopwatch.GetTimestamp();
-        return ContinueDecision;
+        _skipReason = _trustedClient ? "trusted network" : context.Macro("{auth_authen}") is { Length: > 0 } ? "authenticated client" : null;
+        if (_skipReason is not null || _spf is null || context.Connection?.Address is not { } client)
+        {
+            return MilterDecision.Continue;
+        }
+
+        _spfVerdict = await _spf.EvaluateAsync(client, context.Sender?.Address, context.Helo ?? string.Empty).ConfigureAwait(false);
+        if (_spfVerdict.Decision != MilterDecision.Continue)
+        {
+            Log(context, _spfVerdict.Decision);
+        }
+
+        return _spfVerdict.Decision;
     }
 
     public ValueTask<MilterDecision> OnRecipientAsync(MilterContext context, CancellationToken cancellationToken) => ContinueDecision;
@@ -84,7 +105,6 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     public ValueTask<MilterMessageResult> OnEndOfMessageAsync(MilterContext context, IMilterProgress progress, CancellationToken cancellationToken)
     {
         var result = new MilterMessageResult();
-        var skipReason = _trustedClient ? "trusted network" : context.Macro("{auth_authen}") is { Length: > 0 } ? "authenticated client" : null;
 
         // Our own relays may carry our own earlier verdicts; anyone else claiming our authserv-id is forging it.
         if (!_trustedClient)
@@ -95,21 +115,19 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             }
         }
 
-        if (skipReason is null)
+        if (_skipReason is null)
         {
-            result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, [])));
+            // Both go to the very top, Authentication-Results above Received-SPF (RFC 8601 section 5).
+            if (_spfVerdict is { } spf)
+            {
+                result.AddHeaderChange(new HeaderChange.Insert(0, ReceivedSpfHeader.FieldName, ReceivedSpfHeader.Format(spf.MailFrom, _settings.AuthservId)));
+            }
+
+            var methods = _spfVerdict?.MethodResults().ToArray() ?? [];
+            result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods)));
         }
 
-        FilterLog.Message(
-            _logger,
-            context.QueueId ?? "-",
-            context.Connection?.Address?.ToString() ?? context.Connection?.HostName ?? "-",
-            context.Helo ?? "-",
-            context.Sender?.Address ?? string.Empty,
-            skipReason is null ? "none" : $"skipped ({skipReason})",
-            _forgedOccurrences.Count,
-            result.Decision.ToString(),
-            Stopwatch.GetElapsedTime(_messageStarted).TotalMilliseconds);
+        Log(context, result.Decision);
         return ValueTask.FromResult(result);
     }
 
@@ -117,7 +135,21 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     {
         _forgedOccurrences.Clear();
         _resultsHeaderCount = 0;
+        _skipReason = null;
+        _spfVerdict = null;
     }
+
+    private void Log(MilterContext context, MilterDecision decision) =>
+        FilterLog.Message(
+            _logger,
+            context.QueueId ?? "-",
+            context.Connection?.Address?.ToString() ?? context.Connection?.HostName ?? "-",
+            context.Helo ?? "-",
+            context.Sender?.Address ?? string.Empty,
+            _skipReason is not null ? $"skipped ({_skipReason})" : _spfVerdict?.Summary() ?? "none",
+            _trustedClient ? 0 : _forgedOccurrences.Count,
+            decision.ToString(),
+            Stopwatch.GetElapsedTime(_messageStarted).TotalMilliseconds);
 
     public void OnConnectionReset(MilterContext context) => _trustedClient = false;
 

@@ -291,6 +291,29 @@ public class SpfCheckerTests
         Assert.That(result.Helo.EnvelopeFrom, Is.EqualTo("user@example.com"));
     }
 
+    [Test]
+    public async Task CheckMailFromAsync_Sender_DoesNotLookUpTheHeloName()
+    {
+        _dns.AddTxt(Helo, "v=spf1 -all").AddTxt("example.com", "v=spf1 +all");
+        var checker = new SpfChecker(_dns);
+
+        var result = await checker.CheckMailFromAsync(IPAddress.Parse(Client), "user@example.com", Helo, CancellationToken.None);
+
+        Assert.That((result.Identity, result.Result, result.Domain), Is.EqualTo((SpfIdentity.MailFrom, SpfResult.Pass, "example.com")));
+        Assert.That(_dns.QueryCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task CheckMailFromAsync_NullSender_ChecksPostmasterAtHelo()
+    {
+        _dns.AddTxt(Helo, "v=spf1 -all");
+        var checker = new SpfChecker(_dns);
+
+        var result = await checker.CheckMailFromAsync(IPAddress.Parse(Client), null, Helo, CancellationToken.None);
+
+        Assert.That((result.Identity, result.Result, result.Sender), Is.EqualTo((SpfIdentity.MailFrom, SpfResult.Fail, "postmaster@" + Helo)));
+    }
+
     [TestCase("@example.com")]
     [TestCase("example.com")]
     public async Task CheckAsync_SenderWithoutLocalPart_UsesPostmaster(string mailFrom)

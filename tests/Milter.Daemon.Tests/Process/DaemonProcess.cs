@@ -90,6 +90,22 @@ internal sealed class DaemonProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the daemon's output contains <paramref name="text"/> (its log is written asynchronously).</summary>
+    /// <exception cref="TimeoutException">It did not within <paramref name="timeout"/>; the message holds the output.</exception>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"authmilter did not write '{text}':\n{Output}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Sends SIGTERM, as systemd does on stop.</summary>
     public void Terminate()
     {

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text;
+using Milter.Authentication.Spf;
+using Milter.Daemon.Configuration;
+using Milter.Protocol.Handling;
+
+namespace Milter.Daemon.Filtering;
+
+/// <summary>
+/// Turns the SPF checks of a transaction into a verdict under <c>SpfMode</c>, <c>SpfRejectOn</c>,
+/// <c>SpfTempfailOnError</c>, <c>SpfIgnoreHelo</c> and <c>SpfTimeout</c>. Shared by all connections.
+/// </summary>
+internal sealed class SpfPolicy
+{
+    private readonly SpfChecker _checker;
+    private readonly MilterSettings _settings;
+
+    public SpfPolicy(SpfChecker checker, MilterSettings settings)
+    {
+        _checker = checker;
+        _settings = settings;
+    }
+
+    /// <summary>True when the policy can refuse mail at MAIL FROM, so that stage must be answered.</summary>
+    public bool MayRefuse => _settings.SpfMode == SpfMode.Enforce;
+
+    /// <summary>Checks the transaction; a timeout gives temperror results (the checker maps cancellation).</summary>
+    public async ValueTask<SpfVerdict> EvaluateAsync(IPAddress client, string? mailFrom, string helo)
+    {
+        using var deadline = new CancellationTokenSource(_settings.SpfTimeout);
+        if (_settings.SpfIgnoreHelo || string.IsNullOrEmpty(mailFrom))
+        {
+            var only = await _checker.CheckMailFromAsync(client, mailFrom, helo, deadline.Token).ConfigureAwait(false);
+            return new SpfVerdict(only, null, Decide([only], only));
+        }
+
+        var both = await _checker.CheckAsync(client, mailFrom, helo, deadline.Token).ConfigureAwait(false);
+        return new SpfVerdict(both.MailFrom, both.Helo, Decide([both.MailFrom, both.Helo], both.MailFrom));
+    }
+
+    private MilterDecision Decide(SpfEvaluation[] evaluations, SpfEvaluation mailFrom)
+    {
+        if (_settings.SpfMode != SpfMode.Enforce)
+        {
+            return MilterDecision.Continue;
+        }
+
+        // RFC 7208 section 8.4 and RFC 7372: 550 5.7.23 for a refused identity, 451 4.7.24 for a temporary error.
+        foreach (var evaluation in evaluations)
+        {
+            if (_settings.SpfRejectOn.Contains(evaluation.Result))
+            {
+                var identity = evaluation.Identity == SpfIdentity.Helo ? "HELO" : "MAIL FROM";
+                var reason = evaluation.Explanation ?? $"{evaluation.ClientAddress} is not allowed to send mail for {evaluation.Domain}";
+                return MilterDecision.Reply("550", "5.7.23", Printable($"SPF {identity} check {ReceivedSpfHeader.Keyword(evaluation.Result)}: {reason}"));
+            }
+        }
+
+        if (_settings.SpfTempfailOnError && mailFrom.Result == SpfResult.TempError)
+        {
+            return MilterDecision.Reply("451", "4.7.24", Printable($"SPF check for {mailFrom.Domain} failed temporarily; try again later"));
+        }
+
+        return MilterDecision.Continue;
+    }
+
+    // The explanation comes from the sender's DNS: keep the reply one line of printable ASCII.
+    private static string Printable(string text)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, 400));
+        foreach (var c in text.AsSpan(0, Math.Min(text.Length, 400)))
+        {
+            builder.Append(c is >= ' ' and < (char)127 ? c : '?');
+        }
+
+        return builder.ToString();
+    }
+}

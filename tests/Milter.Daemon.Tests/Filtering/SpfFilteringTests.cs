@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Milter.Daemon.Configuration;
+using Milter.Daemon.Filtering;
+using Milter.Dns;
+using Milter.Protocol;
+using Milter.Protocol.Hosting;
+using Milter.TestKit.Client;
+using NUnit.Framework;
+
+namespace Milter.Daemon.Tests.Filtering;
+
+/// <summary>SPF through the daemon's handler, served by the real engine over loopback, with DNS from an in-memory zone.</summary>
+public class SpfFilteringTests
+{
+    private const string Helo = "mail.example.org";
+    private static readonly IPAddress Client = IPAddress.Parse("192.0.2.10");
+    private static readonly ParsedEml Message = ParsedEml.Parse(Encoding.ASCII.GetBytes("From: a@example.org\r\nSubject: hi\r\n\r\nHello\r\n"));
+
+    private InMemoryDnsResolver _dns = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dns = new InMemoryDnsResolver()
+            .AddTxt("example.org", "v=spf1 ip4:192.0.2.0/28 -all")
+            .AddTxt(Helo, "v=spf1 a -all").AddAddress(Helo, Client)
+            .AddTxt("soft.example", "v=spf1 ~all")
+            .AddTemporaryError("broken.example");
+    }
+
+    [Test]
+    public async Task EndOfMessage_Pass_WritesReceivedSpfAndBothSpfResults()
+    {
+        var result = await SendAsync(Settings(), "<a@example.org>");
+
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        Assert.That(result.EndOfMessage!.Modifications, Is.EqualTo(new MilterClientModification[]
+        {
+            new MilterClientModification.InsertHeader(0, "Received-SPF",
+                " pass (mx.test.example: domain of a@example.org designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10; envelope-from=\"a@example.org\"; helo=mail.example.org; receiver=mx.test.example; identity=mailfrom; mechanism=\"ip4:192.0.2.0/28\";"),
+            new MilterClientModification.InsertHeader(0, "Authentication-Results",
+                " mx.test.example; spf=pass smtp.mailfrom=example.org; spf=pass smtp.helo=mail.example.org"),
+        }));
+    }
+
+    [Test]
+    public async Task EndOfMessage_NullSender_ReportsTheHeloCheckOnce()
+    {
+        var result = await SendAsync(Settings(), "<>");
+
+        var resultsHeader = result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results");
+        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=pass smtp.helo=mail.example.org"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_SpfIgnoreHelo_ReportsOnlyMailFrom()
+    {
+        var result = await SendAsync(Settings("SpfIgnoreHelo yes"), "<a@example.org>");
+
+        var resultsHeader = result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results");
+        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=pass smtp.mailfrom=example.org"));
+    }
+
+    [Test]
+    public async Task MailFrom_FailInHeaderMode_IsOnlyReported()
+    {
+        var result = await SendAsync(Settings(), "<a@example.org>", IPAddress.Parse("198.51.100.7"));
+
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        var resultsHeader = result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results");
+        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=fail smtp.mailfrom=example.org; spf=fail smtp.helo=mail.example.org"));
+    }
+
+    [Test]
+    public async Task MailFrom_FailInEnforceMode_IsRefusedWith5723()
+    {
+        var result = await SendAsync(Settings("SpfMode enforce", "SpfIgnoreHelo yes"), "<a@example.org>", IPAddress.Parse("198.51.100.7"));
+
+        Assert.That(result.LastCommand, Is.EqualTo(MilterCommandCode.Mail));
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.ReplyCode));
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.23 SPF MAIL FROM check fail: 198.51.100.7 is not one of example.org's designated mail servers."));
+    }
+
+    [Test]
+    public async Task MailFrom_HeloFailsInEnforceMode_IsRefused()
+    {
+        _dns.AddTxt("other.example", "v=spf1 +all");
+
+        var result = await SendAsync(Settings("SpfMode enforce"), "<a@other.example>", IPAddress.Parse("198.51.100.7"));
+
+        Assert.That(result.Reply.Text, Does.StartWith("550 5.7.23 SPF HELO check fail:"));
+    }
+
+    [TestCase("fail", MilterReplyCode.Continue)]
+    [TestCase("fail,softfail", MilterReplyCode.ReplyCode)]
+    public async Task MailFrom_SoftfailInEnforceMode_FollowsSpfRejectOn(string rejectOn, MilterReplyCode expected)
+    {
+        var result = await SendAsync(Settings("SpfMode enforce", "SpfIgnoreHelo yes", $"SpfRejectOn {rejectOn}"), "<a@soft.example>");
+
+        Assert.That(result.Reply.Code, Is.EqualTo(expected));
+    }
+
+    [TestCase("no", MilterReplyCode.Continue)]
+    [TestCase("yes", MilterReplyCode.ReplyCode)]
+    public async Task MailFrom_TemperrorInEnforceMode_FollowsSpfTempfailOnError(string tempfail, MilterReplyCode expected)
+    {
+        var result = await SendAsync(Settings("SpfMode enforce", "SpfIgnoreHelo yes", $"SpfTempfailOnError {tempfail}"), "<a@broken.example>");
+
+        Assert.That(result.Reply.Code, Is.EqualTo(expected));
+        if (expected == MilterReplyCode.ReplyCode)
+        {
+            Assert.That(result.Reply.Text, Does.StartWith("451 4.7.24 "));
+        }
+    }
+
+    [Test]
+    public async Task EndOfMessage_SpfModeOff_WritesNoSpfResult()
+    {
+        var result = await SendAsync(Settings("SpfMode off"), "<a@example.org>");
+
+        Assert.That(result.EndOfMessage!.Modifications, Is.EqualTo(new MilterClientModification[]
+        {
+            new MilterClientModification.InsertHeader(0, "Authentication-Results", " mx.test.example; none"),
+        }));
+        Assert.That(_dns.QueryCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task MailFrom_AuthenticatedClient_IsNotChecked()
+    {
+        await using var server = await StartAsync(Settings("SpfMode enforce"));
+        await using var client = await MilterClient.OpenAsync(server.LocalEndPoint!);
+        await client.NegotiateAsync();
+        await client.ConnectAsync(Helo, IPAddress.Parse("198.51.100.7"), 25);
+        await client.HeloAsync(Helo);
+
+        var reply = await client.MailFromAsync("<a@example.org>", null, new Dictionary<string, string> { ["{auth_authen}"] = "alice" });
+
+        Assert.That(reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        Assert.That(_dns.QueryCount, Is.Zero);
+    }
+
+    private static MilterSettings Settings(params string[] lines) =>
+        MilterConfigFile.Parse("test.conf", ["AuthservId mx.test.example", .. lines]);
+
+    private async Task<MilterServer> StartAsync(MilterSettings settings)
+    {
+        var factory = new AuthenticationMilterHandlerFactory(settings, _dns, NullLoggerFactory.Instance);
+        var server = new MilterServer(MilterEndpoint.Parse("inet:0@127.0.0.1"), factory, settings.ToServerOptions(), NullLoggerFactory.Instance);
+        await server.StartAsync(CancellationToken.None);
+        return server;
+    }
+
+    private async Task<MilterTransactionResult> SendAsync(MilterSettings settings, string sender, IPAddress? client = null)
+    {
+        await using var server = await StartAsync(settings);
+        await using var connection = await MilterClient.OpenAsync(server.LocalEndPoint!);
+        await connection.NegotiateAsync();
+        await connection.ConnectAsync(Helo, client ?? Client, 25);
+        await connection.HeloAsync(Helo);
+        return await connection.SendMessageAsync(Message, new MilterEnvelope(sender, "<b@example.test>"));
+    }
+}
