@@ -112,7 +112,7 @@ public sealed partial class PostfixInstance : IAsyncDisposable
         }
     }
 
-    /// <summary>Lists the queue with <c>postqueue -j</c>; held (quarantined) messages have <see cref="PostfixQueueEntry.IsHeld"/>.</summary>
+    /// <summary>Lists the queue with <c>postqueue -j</c>; held (quarantined) messages are in queue <c>hold</c>.</summary>
     /// <exception cref="PostfixException">postqueue failed or printed something that is not queue JSON.</exception>
     public async Task<IReadOnlyList<PostfixQueueEntry>> ListQueueAsync(CancellationToken cancellationToken = default)
     {

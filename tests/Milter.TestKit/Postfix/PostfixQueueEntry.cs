@@ -24,8 +24,4 @@ public sealed record PostfixQueueEntry
     /// <summary>The recipients still to deliver.</summary>
     [JsonPropertyName("recipients")]
     public IReadOnlyList<PostfixQueueRecipient> Recipients { get; init; } = [];
-
-    /// <summary>True when the message is on the hold queue.</summary>
-    [JsonIgnore]
-    public bool IsHeld => QueueName == "hold";
 }
