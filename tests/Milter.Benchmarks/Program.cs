@@ -1,4 +1,7 @@
+using System.Net.Sockets;
+using BenchmarkDotNet.Running;
 using Milter.Benchmarks.Load;
+using Milter.Benchmarks.Serve;
 
 namespace Milter.Benchmarks;
 
@@ -7,8 +10,7 @@ public static class Program
 {
     private const string Usage = """
         usage: Milter.Benchmarks load ...        drive a milter with concurrent MTA connections
-               Milter.Benchmarks serve-noop --socket inet:PORT@HOST [--max-connections N]
-                                                  host the engine with a no-op handler until Ctrl-C/SIGTERM
+               Milter.Benchmarks serve-noop ...  host the engine with a no-op handler until Ctrl-C/SIGTERM
                Milter.Benchmarks bench [BenchmarkDotNet args]   codec micro-benchmarks
         """;
 
@@ -24,9 +26,15 @@ public static class Program
                     // on the epoll thread roughly halves its CPU per message. Read once, before the first socket exists.
                     Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
                     return await new LoadRunner(LoadOptions.Parse(rest)).RunAsync(Console.Out).ConfigureAwait(false);
+                case "serve-noop":
+                    return await NoopServer.RunAsync(ServeOptions.Parse(rest), Console.Out).ConfigureAwait(false);
+                case "bench":
+                    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
+                    return 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     Console.Error.WriteLine(LoadOptions.Usage);
+                    Console.Error.WriteLine(ServeOptions.Usage);
                     return 2;
             }
         }
@@ -36,7 +44,7 @@ public static class Program
             Console.Error.WriteLine(Usage);
             return 2;
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or SocketException)
         {
             Console.Error.WriteLine(exception.Message);
             return 2;

@@ -1,4 +1,4 @@
-using System.Globalization;
+using static Milter.Benchmarks.CommandLineValues;
 
 namespace Milter.Benchmarks.Load;
 
@@ -83,25 +83,5 @@ public sealed record LoadOptions(
 
         var hardLimit = timeout ?? (duration is { } d ? d + TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(300));
         return new LoadOptions(socket, connections, messages, duration, emlFiles, pid, ramp, hardLimit);
-    }
-
-    private static int ParseInt(string text, int min, int max, string name) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new FormatException($"{name} must be an integer in {min}..{max}.");
-
-    /// <summary>Parses <c>30s</c>, <c>500ms</c>, <c>2m</c> or plain seconds.</summary>
-    private static TimeSpan ParseDuration(string text)
-    {
-        var (number, scale) = text switch
-        {
-            _ when text.EndsWith("ms", StringComparison.Ordinal) => (text[..^2], 0.001),
-            _ when text.EndsWith('s') => (text[..^1], 1.0),
-            _ when text.EndsWith('m') => (text[..^1], 60.0),
-            _ => (text, 1.0),
-        };
-        return double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= 0 && value * scale <= 86_400
-            ? TimeSpan.FromSeconds(value * scale)
-            : throw new FormatException($"'{text}' is not a duration like 30s, 500ms or 2m.");
     }
 }
