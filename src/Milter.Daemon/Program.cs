@@ -1,5 +1,4 @@
 using Milter.Daemon.Cli;
-using Milter.Daemon.Configuration;
 
 namespace Milter.Daemon;
 
@@ -9,12 +8,19 @@ public static class Program
     private const string Usage = """
         usage: authmilter [--config FILE] [--check]     run the milter daemon (built-in defaults without --config)
                                                         --check: validate the configuration, print it, and exit
+               authmilter spf --ip ADDRESS --sender ADDRESS --helo NAME [--nameserver IP[:PORT]] [--config FILE]
+                                                        check SPF as the daemon would, with a trace
                authmilter --help | --version
         """;
 
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["spf", .. var spfArgs])
+        {
+            return await SpfCommand.RunAsync(spfArgs, Console.Out, Console.Error).ConfigureAwait(false);
+        }
+
         string? configPath = null;
         var check = false;
         for (var i = 0; i < args.Length; i++)
@@ -40,14 +46,8 @@ public static class Program
             }
         }
 
-        MilterSettings settings;
-        try
+        if (SettingsLoader.TryLoad(configPath, Console.Error) is not { } settings)
         {
-            settings = configPath is null ? new MilterSettings() : MilterConfigFile.Load(configPath);
-        }
-        catch (ConfigurationException exception)
-        {
-            Console.Error.WriteLine($"authmilter: {exception.Message}");
             return ExitCodes.Config;
         }
 

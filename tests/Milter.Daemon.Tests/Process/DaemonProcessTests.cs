@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Milter.Protocol;
 using Milter.TestKit.Client;
+using Milter.TestKit.Daemon;
 using NUnit.Framework;
 
 namespace Milter.Daemon.Tests.Process;

@@ -3,10 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Milter.Daemon.Tests.Process;
+namespace Milter.TestKit.Daemon;
 
-/// <summary>The real <c>authmilter</c> executable started as a child process with a milter.conf written for the test.</summary>
-internal sealed class DaemonProcess : IAsyncDisposable
+/// <summary>
+/// The real <c>authmilter</c> executable started as a child process with a milter.conf written for the test.
+/// The test project must reference Milter.Daemon, so that authmilter.dll sits next to the tests.
+/// </summary>
+public sealed class DaemonProcess : IAsyncDisposable
 {
     private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _output = new();
@@ -30,8 +33,6 @@ internal sealed class DaemonProcess : IAsyncDisposable
             }
         }
     }
-
-    public int ExitCode => _process.ExitCode;
 
     /// <summary>A TCP port on loopback that was free a moment ago.</summary>
     public static int FreePort()
