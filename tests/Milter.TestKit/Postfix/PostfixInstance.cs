@@ -57,7 +57,8 @@ public sealed partial class PostfixInstance : IAsyncDisposable
             throw new PostfixException("A private Postfix instance must be started as root (master binds and drops to user postfix).");
         }
 
-        var directory = System.IO.Directory.CreateTempSubdirectory("authmilter-postfix-").FullName;
+        var directory = Path.Combine(options.BaseDirectory, "authmilter-postfix-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(directory);
         var instance = new PostfixInstance(directory, options);
         try
         {
@@ -219,7 +220,7 @@ public sealed partial class PostfixInstance : IAsyncDisposable
             throw new PlatformNotSupportedException("Private Postfix instances run on Linux only.");
         }
 
-        // Daemons running as postfix must reach the queue below the temporary directory (created 0700).
+        // Daemons running as postfix must reach the queue below the instance directory, whatever the umask.
         File.SetUnixFileMode(
             Directory,
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
