@@ -5,16 +5,12 @@ using System.Text;
 namespace Milter.Benchmarks.Codec;
 
 /// <summary>
-/// The bytes Postfix sends for one SMTP session with one message: option negotiation, each stage preceded by its
-/// macros (Postfix's default lists), connect, helo, mail and rcpt with ESMTP arguments, data, 20 header fields,
-/// end of headers, a 12,000-byte body in three chunks and end of message. Encoded here, apart from the engine's codec.
+/// The bytes Postfix sends for one SMTP session: option negotiation, each stage preceded by its macros (Postfix's
+/// default lists), connect, helo, then per message mail and rcpt with ESMTP arguments, data, 20 header fields,
+/// end of headers, a 12,000-byte body in three chunks and end of message; quit. Encoded here, apart from the engine's codec.
 /// </summary>
 internal static class MilterTranscript
 {
-    /// <summary>Packets in <see cref="Build"/>'s output.</summary>
-    public const int PacketCount = 1 + (2 * 7) + HeaderCount + BodyChunks;
-
-    private const int HeaderCount = 20;
     private const int BodyChunks = 3;
     private const int BodyChunkSize = 4000;
 
@@ -42,8 +38,8 @@ internal static class MilterTranscript
         ("X-Mailer", " ExampleList 4.2"),
     ];
 
-    /// <summary>Encodes the transcript.</summary>
-    public static byte[] Build()
+    /// <summary>Encodes a session that sends <paramref name="messages"/> messages.</summary>
+    public static byte[] Build(int messages)
     {
         var output = new ArrayBufferWriter<byte>(32 * 1024);
         Span<byte> offer = stackalloc byte[12];
@@ -56,33 +52,13 @@ internal static class MilterTranscript
         Packet(output, 'C', [.. Strings("mail-out.lists.example.org"), (byte)'4', 0xC3, 0x50, .. Strings("203.0.113.25")]);
         Macros(output, 'H', "{tls_version}", "TLSv1.3", "{cipher}", "TLS_AES_256_GCM_SHA384", "{cipher_bits}", "256", "{cert_subject}", "", "{cert_issuer}", "");
         Packet(output, 'H', Strings("mail-out.lists.example.org"));
-        Macros(output, 'M', "i", "4Z1k2m3N4pQ5", "{auth_type}", "", "{auth_authen}", "", "{mail_addr}", "newsletter@lists.example.org", "{mail_host}", "mail-out.lists.example.org", "{mail_mailer}", "smtp");
-        Packet(output, 'M', Strings("<newsletter@lists.example.org>", "BODY=8BITMIME", "SIZE=16384"));
-        Macros(output, 'R', "i", "4Z1k2m3N4pQ5", "{rcpt_addr}", "bob@example.test", "{rcpt_host}", "", "{rcpt_mailer}", "local");
-        Packet(output, 'R', Strings("<bob@example.test>", "ORCPT=rfc822;bob@example.test"));
-        Macros(output, 'T', "i", "4Z1k2m3N4pQ5");
-        Packet(output, 'T', []);
-        foreach (var (name, value) in Headers)
+        var body = BodyChunk();
+        for (var i = 0; i < messages; i++)
         {
-            Packet(output, 'L', Strings(name, value));
+            Message(output, body);
         }
 
-        Macros(output, 'N', "i", "4Z1k2m3N4pQ5");
-        Packet(output, 'N', []);
-        var line = "The quick brown fox jumps over the lazy dog; digest item text, wrapped at 78 characters.\r\n"u8;
-        var chunk = new byte[BodyChunkSize];
-        for (var position = 0; position < chunk.Length; position += line.Length)
-        {
-            line[..Math.Min(line.Length, chunk.Length - position)].CopyTo(chunk.AsSpan(position));
-        }
-
-        for (var i = 0; i < BodyChunks; i++)
-        {
-            Packet(output, 'B', chunk);
-        }
-
-        Macros(output, 'E', "i", "4Z1k2m3N4pQ5");
-        Packet(output, 'E', []);
+        Packet(output, 'Q', []);
         return output.WrittenSpan.ToArray();
     }
 
@@ -97,6 +73,42 @@ internal static class MilterTranscript
         }
 
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private static void Message(ArrayBufferWriter<byte> output, byte[] bodyChunk)
+    {
+        Macros(output, 'M', "i", "4Z1k2m3N4pQ5", "{auth_type}", "", "{auth_authen}", "", "{mail_addr}", "newsletter@lists.example.org", "{mail_host}", "mail-out.lists.example.org", "{mail_mailer}", "smtp");
+        Packet(output, 'M', Strings("<newsletter@lists.example.org>", "BODY=8BITMIME", "SIZE=16384"));
+        Macros(output, 'R', "i", "4Z1k2m3N4pQ5", "{rcpt_addr}", "bob@example.test", "{rcpt_host}", "", "{rcpt_mailer}", "local");
+        Packet(output, 'R', Strings("<bob@example.test>", "ORCPT=rfc822;bob@example.test"));
+        Macros(output, 'T', "i", "4Z1k2m3N4pQ5");
+        Packet(output, 'T', []);
+        foreach (var (name, value) in Headers)
+        {
+            Packet(output, 'L', Strings(name, value));
+        }
+
+        Macros(output, 'N', "i", "4Z1k2m3N4pQ5");
+        Packet(output, 'N', []);
+        for (var i = 0; i < BodyChunks; i++)
+        {
+            Packet(output, 'B', bodyChunk);
+        }
+
+        Macros(output, 'E', "i", "4Z1k2m3N4pQ5");
+        Packet(output, 'E', []);
+    }
+
+    private static byte[] BodyChunk()
+    {
+        var line = "The quick brown fox jumps over the lazy dog; digest item text, wrapped at 78 characters.\r\n"u8;
+        var chunk = new byte[BodyChunkSize];
+        for (var position = 0; position < chunk.Length; position += line.Length)
+        {
+            line[..Math.Min(line.Length, chunk.Length - position)].CopyTo(chunk.AsSpan(position));
+        }
+
+        return chunk;
     }
 
     private static void Macros(ArrayBufferWriter<byte> output, char stage, params string[] namesAndValues) =>
