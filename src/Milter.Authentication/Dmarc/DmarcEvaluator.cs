@@ -56,6 +56,8 @@ public sealed class DmarcEvaluator
         AuthorDomainExtraction authors, DmarcSpfInput spf, IReadOnlyList<DmarcDkimInput> dkim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authors);
+        ArgumentNullException.ThrowIfNull(spf);
+        ArgumentNullException.ThrowIfNull(dkim);
         var evaluations = new List<DmarcEvaluation>(authors.Domains.Count);
         foreach (var domain in authors.Domains)
         {

@@ -578,4 +578,15 @@ public class DmarcEvaluatorTests
         Assert.That(() => new DmarcEvaluator(null!, new DmarcOptions()), Throws.ArgumentNullException);
         Assert.That(() => new DmarcEvaluator(_dns, null!), Throws.ArgumentNullException);
     }
+
+    [Test]
+    public void CheckAsync_NullInputs_Throw()
+    {
+        var evaluator = new DmarcEvaluator(_dns, new DmarcOptions());
+        var none = new AuthorDomainExtraction([], AuthorDomainProblem.NoFromHeader, null);
+
+        Assert.That(async () => await evaluator.CheckAsync(null!, DmarcSpfInput.NotChecked, [], CancellationToken.None), Throws.ArgumentNullException);
+        Assert.That(async () => await evaluator.CheckAsync(none, null!, [], CancellationToken.None), Throws.ArgumentNullException);
+        Assert.That(async () => await evaluator.CheckAsync(none, DmarcSpfInput.NotChecked, null!, CancellationToken.None), Throws.ArgumentNullException);
+    }
 }
