@@ -235,7 +235,11 @@ public sealed partial class PostfixInstance : IAsyncDisposable
             // The port is free now but not reserved: another process may take it before master binds it.
             SmtpEndPoint = new IPEndPoint(IPAddress.Loopback, PickFreePort());
             await File.WriteAllTextAsync(Path.Combine(ConfigDirectory, "master.cf"), MasterCf(SmtpEndPoint.Port), cancellationToken).ConfigureAwait(false);
-            var (exitCode, output) = await RunAsync("postfix", ["-c", ConfigDirectory, "start"], cancellationToken).ConfigureAwait(false);
+
+            // postfix reports configuration errors that stop it early only on a terminal stderr (not in the maillog),
+            // so it runs under script(1), which gives it a pseudo-terminal and returns its exit code.
+            var command = $"postfix -c '{ConfigDirectory.Replace("'", "'\\''", StringComparison.Ordinal)}' start";
+            var (exitCode, output) = await RunAsync("script", ["-qec", command, "/dev/null"], cancellationToken).ConfigureAwait(false);
             if (exitCode == 0)
             {
                 _started = true;
@@ -246,7 +250,7 @@ public sealed partial class PostfixInstance : IAsyncDisposable
                 return;
             }
 
-            if (attempt == StartAttempts || !ReadMaillog().Contains("Address already in use", StringComparison.Ordinal))
+            if (attempt == StartAttempts || !(output + ReadMaillog()).Contains("Address already in use", StringComparison.Ordinal))
             {
                 throw new PostfixException($"postfix -c {ConfigDirectory} start exited with {exitCode}: {output.Trim()}\nmaillog:\n{MaillogTail()}");
             }
@@ -358,6 +362,7 @@ public sealed partial class PostfixInstance : IAsyncDisposable
     {
         var startInfo = new ProcessStartInfo(program)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -368,6 +373,7 @@ public sealed partial class PostfixInstance : IAsyncDisposable
         }
 
         using var process = Process.Start(startInfo) ?? throw new PostfixException($"{program} could not be started.");
+        process.StandardInput.Close();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.CommandTimeout);
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
