@@ -20,6 +20,9 @@ public sealed class HeaderInsertionTests : MailPathFixture
         var delivered = await Path.Sink.ReceiveAsync(MailPath.Timeout);
 
         Assert.That(reply.Code, Is.EqualTo(250), reply.ToString());
+        Assert.That(delivered.Helo, Is.EqualTo("mx.authmilter.test"));
+        Assert.That(delivered.Sender, Is.EqualTo(TestMessages.Sender));
+        Assert.That(delivered.Recipients, Is.EqualTo(new[] { TestMessages.Recipient }));
         var lines = delivered.HeaderLines;
         Assert.That(lines[0], Is.EqualTo("Authentication-Results: " + AuthenticationResults));
 

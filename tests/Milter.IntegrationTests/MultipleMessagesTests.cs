@@ -14,11 +14,13 @@ public sealed class MultipleMessagesTests : MailPathFixture
 
         var first = await client.SendMessageAsync(TestMessages.Sender, [TestMessages.Recipient], TestMessages.Simple("first"));
         var second = await client.SendMessageAsync(TestMessages.Sender, [TestMessages.Recipient], TestMessages.Simple("second"));
+        var reset = await client.RsetAsync();
         var third = await client.SendMessageAsync(TestMessages.Sender, [TestMessages.Recipient], TestMessages.Simple("third"));
         await client.QuitAsync();
 
         Assert.That(first.Code, Is.EqualTo(250), first.ToString());
         Assert.That(second.ToString(), Is.EqualTo("550 5.7.1 second refused"));
+        Assert.That(reset.Code, Is.EqualTo(250), reset.ToString());
         Assert.That(third.Code, Is.EqualTo(250), third.ToString());
 
         // Postfix may relay the two accepted messages in either order.
