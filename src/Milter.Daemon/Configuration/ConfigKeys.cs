@@ -1,4 +1,5 @@
 using System.Globalization;
+using Milter.Authentication.Dkim;
 using Milter.Authentication.Spf;
 using Milter.Dns;
 using Milter.Protocol.Handling;
@@ -15,6 +16,7 @@ public static class ConfigKeys
     private const string Authentication = "Authentication";
     private const string Dns = "DNS";
     private const string Spf = "SPF";
+    private const string Dkim = "DKIM";
 
     /// <summary>All keys.</summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
@@ -79,6 +81,18 @@ public static class ConfigKeys
             (s, v) => s.SpfIgnoreHelo = ConfigValue.ParseBool(v), s => YesNo(s.SpfIgnoreHelo)),
         new("SpfTimeout", Spf, "Time limit for the SPF checks of one transaction; past it the result is temperror.",
             (s, v) => s.SpfTimeout = ConfigValue.ParseDuration(v, TimeSpan.FromMilliseconds(100)), s => ConfigValue.Format(s.SpfTimeout)),
+        new("DkimVerify", Dkim, "Verify DKIM signatures (RFC 6376, RFC 8463) and report them as dkim= results.",
+            (s, v) => s.DkimVerify = ConfigValue.ParseBool(v), s => YesNo(s.DkimVerify)),
+        new("DkimMaxSignatures", Dkim, "Most signatures verified per message; further ones are reported as `policy`.",
+            (s, v) => Guard(() => s.Dkim.MaxSignatures = ConfigValue.ParseInt(v, 1, 100)), s => Number(s.Dkim.MaxSignatures)),
+        new("DkimMinimumKeyBits", Dkim, "Smallest RSA key accepted (RFC 8301 forbids less than 1024); rsa-sha1 is never accepted.",
+            (s, v) => Guard(() => s.Dkim.MinimumRsaKeyBits = ConfigValue.ParseInt(v, DkimOptions.Rfc8301MinimumRsaKeyBits, 16384)), s => Number(s.Dkim.MinimumRsaKeyBits)),
+        new("DkimTimeout", Dkim, "Time limit for one message's key lookups; signatures whose key is not in by then are `temperror`.",
+            (s, v) => s.DkimTimeout = ConfigValue.ParseDuration(v, TimeSpan.FromMilliseconds(100)), s => ConfigValue.Format(s.DkimTimeout)),
+        new("SpoolThreshold", Dkim, "Message bytes held in memory per connection; a larger message is spooled to `TempDirectory` while it is checked.",
+            (s, v) => s.SpoolThreshold = ConfigValue.ParseInt(v, 4096, 256 * 1024 * 1024), s => Number(s.SpoolThreshold)),
+        new("TempDirectory", Dkim, "Where large messages are spooled (files are deleted when the message ends).",
+            (s, v) => s.TempDirectory = Directory.Exists(v) ? v : throw new FormatException($"'{v}' is not a directory."), s => s.TempDirectory),
     ];
 
     /// <summary>The keys by name, case-insensitive.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Milter.Authentication.Dkim;
 using Milter.Authentication.Spf;
 using Milter.Dns;
 using Milter.Protocol.Handling;
@@ -75,6 +76,21 @@ public sealed class MilterSettings
 
     /// <summary>Key <c>SpfTimeout</c>: the bound on one transaction's SPF evaluation. Defaults to 20 s (RFC 7208 section 4.6.4).</summary>
     public TimeSpan SpfTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Key <c>DkimVerify</c>: verify DKIM signatures. Defaults to yes.</summary>
+    public bool DkimVerify { get; set; } = true;
+
+    /// <summary>Keys <c>DkimMaxSignatures</c>, <c>DkimMinimumKeyBits</c>.</summary>
+    public DkimOptions Dkim { get; } = new();
+
+    /// <summary>Key <c>DkimTimeout</c>: the bound on one message's key lookups. Defaults to 10 s.</summary>
+    public TimeSpan DkimTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Key <c>SpoolThreshold</c>: message bytes kept in memory before spooling to <see cref="TempDirectory"/>. Defaults to 1 MiB.</summary>
+    public int SpoolThreshold { get; set; } = 1024 * 1024;
+
+    /// <summary>Key <c>TempDirectory</c>: where large messages are spooled while they are checked. Defaults to the system temp directory.</summary>
+    public string TempDirectory { get; set; } = Path.GetTempPath().TrimEnd('/');
 
     /// <summary>The listener options these settings describe.</summary>
     public MilterServerOptions ToServerOptions() => new()

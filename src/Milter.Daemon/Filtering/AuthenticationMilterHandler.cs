@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Milter.Authentication.Dkim;
 using Milter.Authentication.Results;
 using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
@@ -11,13 +12,16 @@ using Milter.Protocol.Handling;
 namespace Milter.Daemon.Filtering;
 
 /// <summary>
-/// The milter side of authmilter for one MTA connection: gathers what the checks need from the SMTP
-/// session, removes Authentication-Results headers forged with our authserv-id, writes ours, and logs one
-/// line per message. Mail from trusted networks or authenticated clients is passed without checks.
+/// The milter side of authmilter for one MTA connection: gathers what the checks need from the SMTP session
+/// (SPF at MAIL FROM; the message rebuilt in a spool for DKIM), removes Authentication-Results headers forged
+/// with our authserv-id, writes ours, and logs one line per message. Mail from trusted networks or
+/// authenticated clients is passed without checks.
 /// </summary>
 internal sealed class AuthenticationMilterHandler : IMilterHandler
 {
+    private const string DkimSignatureField = "DKIM-Signature";
     private static readonly ValueTask<MilterDecision> ContinueDecision = ValueTask.FromResult(MilterDecision.Continue);
+    private static readonly ValueTask<MilterDecision> SkipDecision = ValueTask.FromResult(MilterDecision.Skip);
 
     private static readonly IReadOnlyDictionary<MacroStage, IReadOnlyList<string>> Macros = new Dictionary<MacroStage, IReadOnlyList<string>>
     {
@@ -28,26 +32,36 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     };
 
     private readonly MilterSettings _settings;
-    private readonly SpfPolicy? _spf;
+    private readonly AuthenticationChecks _checks;
     private readonly ILogger _logger;
+    private readonly MessageSpool _spool;
     private readonly List<int> _forgedOccurrences = [];
     private int _resultsHeaderCount;
     private bool _trustedClient;
     private long _messageStarted;
     private string? _skipReason;
+    private bool _signed;
     private SpfVerdict? _spfVerdict;
+    private DkimVerdict? _dkimVerdict;
 
     /// <param name="settings">The daemon configuration.</param>
-    /// <param name="spf">The SPF policy; null with <c>SpfMode off</c>.</param>
+    /// <param name="checks">The checks that are switched on.</param>
     /// <param name="logger">Where the per-message line goes.</param>
-    public AuthenticationMilterHandler(MilterSettings settings, SpfPolicy? spf, ILogger logger)
+    public AuthenticationMilterHandler(MilterSettings settings, AuthenticationChecks checks, ILogger logger)
     {
         _settings = settings;
-        _spf = spf;
+        _checks = checks;
         _logger = logger;
+        _spool = new MessageSpool(settings.SpoolThreshold, settings.TempDirectory);
+        var stages = MilterStages.Connect | MilterStages.Helo | MilterStages.MailFrom | MilterStages.Header;
+        if (checks.Dkim is not null)
+        {
+            stages |= MilterStages.EndOfHeaders | MilterStages.Body;
+        }
+
         Requirements = new MilterHandlerRequirements(
-            MilterStages.Connect | MilterStages.Helo | MilterStages.MailFrom | MilterStages.Header,
-            spf is { MayRefuse: true } ? MilterStages.MailFrom : MilterStages.None,
+            stages,
+            checks.Spf is { MayRefuse: true } ? MilterStages.MailFrom : MilterStages.None,
             MilterActions.AddHeaders | MilterActions.ChangeHeaders | MilterActions.Quarantine,
             Macros);
     }
@@ -66,12 +80,12 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     {
         _messageStarted = Stopwatch.GetTimestamp();
         _skipReason = _trustedClient ? "trusted network" : context.Macro("{auth_authen}") is { Length: > 0 } ? "authenticated client" : null;
-        if (_skipReason is not null || _spf is null || context.Connection?.Address is not { } client)
+        if (_skipReason is not null || _checks.Spf is not { } spf || context.Connection?.Address is not { } client)
         {
             return MilterDecision.Continue;
         }
 
-        _spfVerdict = await _spf.EvaluateAsync(client, context.Sender?.Address, context.Helo ?? string.Empty).ConfigureAwait(false);
+        _spfVerdict = await spf.EvaluateAsync(client, context.Sender?.Address, context.Helo ?? string.Empty).ConfigureAwait(false);
         if (_spfVerdict.Decision != MilterDecision.Continue)
         {
             Log(context, _spfVerdict.Decision);
@@ -95,14 +109,34 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             }
         }
 
+        if (_skipReason is null && _checks.Dkim is not null)
+        {
+            _signed |= header.Name.Equals(DkimSignatureField, StringComparison.OrdinalIgnoreCase);
+            _spool.AddHeader(header);
+        }
+
         return ContinueDecision;
     }
 
-    public ValueTask<MilterDecision> OnEndOfHeadersAsync(MilterContext context, CancellationToken cancellationToken) => ContinueDecision;
+    public ValueTask<MilterDecision> OnEndOfHeadersAsync(MilterContext context, CancellationToken cancellationToken)
+    {
+        _spool.EndHeaders();
+        return ContinueDecision;
+    }
 
-    public ValueTask<MilterDecision> OnBodyChunkAsync(MilterContext context, ReadOnlySequence<byte> chunk, CancellationToken cancellationToken) => ContinueDecision;
+    // An unsigned message needs no body: SMFIR_SKIP spares the MTA sending it.
+    public ValueTask<MilterDecision> OnBodyChunkAsync(MilterContext context, ReadOnlySequence<byte> chunk, CancellationToken cancellationToken)
+    {
+        if (!_signed)
+        {
+            return SkipDecision;
+        }
 
-    public ValueTask<MilterMessageResult> OnEndOfMessageAsync(MilterContext context, IMilterProgress progress, CancellationToken cancellationToken)
+        _spool.AddBody(chunk);
+        return ContinueDecision;
+    }
+
+    public async ValueTask<MilterMessageResult> OnEndOfMessageAsync(MilterContext context, IMilterProgress progress, CancellationToken cancellationToken)
     {
         var result = new MilterMessageResult();
 
@@ -117,18 +151,23 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
 
         if (_skipReason is null)
         {
+            if (_checks.Dkim is { } dkim)
+            {
+                _dkimVerdict = new DkimVerdict(_signed ? await VerifyDkimAsync(dkim).ConfigureAwait(false) : []);
+            }
+
             // Both go to the very top, Authentication-Results above Received-SPF (RFC 8601 section 5).
             if (_spfVerdict is { } spf)
             {
                 result.AddHeaderChange(new HeaderChange.Insert(0, ReceivedSpfHeader.FieldName, ReceivedSpfHeader.Format(spf.MailFrom, _settings.AuthservId)));
             }
 
-            var methods = _spfVerdict?.MethodResults().ToArray() ?? [];
-            result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods)));
+            IEnumerable<AuthenticationMethodResult> methods = [.. _spfVerdict?.MethodResults() ?? [], .. _dkimVerdict?.MethodResults() ?? []];
+            result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods.ToArray())));
         }
 
         Log(context, result.Decision);
-        return ValueTask.FromResult(result);
+        return result;
     }
 
     public void OnMessageReset(MilterContext context)
@@ -136,22 +175,49 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         _forgedOccurrences.Clear();
         _resultsHeaderCount = 0;
         _skipReason = null;
+        _signed = false;
         _spfVerdict = null;
+        _dkimVerdict = null;
+        _spool.Reset();
     }
 
-    private void Log(MilterContext context, MilterDecision decision) =>
+    public void OnConnectionReset(MilterContext context)
+    {
+        _trustedClient = false;
+        _spool.Reset();
+    }
+
+    private async ValueTask<IReadOnlyList<DkimSignatureResult>> VerifyDkimAsync(DkimChecker dkim)
+    {
+        using var deadline = new CancellationTokenSource(_settings.DkimTimeout);
+        using var message = _spool.OpenRead();
+        try
+        {
+            return await dkim.VerifyAsync(message, deadline.Token).ConfigureAwait(false);
+        }
+        catch (FormatException exception)
+        {
+            // A header block MimeKit cannot read cannot carry a usable signature; that is the sender's error, not ours.
+            return [new DkimSignatureResult { Result = DkimResult.PermError, Reason = "message header could not be parsed", Exception = exception }];
+        }
+    }
+
+    private void Log(MilterContext context, MilterDecision decision)
+    {
+        var results = _skipReason is not null
+            ? $"skipped ({_skipReason})"
+            : string.Join(' ', new[] { _spfVerdict?.Summary(), _dkimVerdict?.Summary() }.Where(s => s is not null)) is { Length: > 0 } text ? text : "none";
         FilterLog.Message(
             _logger,
             context.QueueId ?? "-",
             context.Connection?.Address?.ToString() ?? context.Connection?.HostName ?? "-",
             context.Helo ?? "-",
             context.Sender?.Address ?? string.Empty,
-            _skipReason is not null ? $"skipped ({_skipReason})" : _spfVerdict?.Summary() ?? "none",
+            results,
             _trustedClient ? 0 : _forgedOccurrences.Count,
             decision.ToString(),
             Stopwatch.GetElapsedTime(_messageStarted).TotalMilliseconds);
-
-    public void OnConnectionReset(MilterContext context) => _trustedClient = false;
+    }
 
     private bool IsTrusted(IPAddress address)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Milter.Authentication.Dkim;
 using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
 using Milter.Dns;
@@ -10,19 +11,17 @@ namespace Milter.Daemon.Filtering;
 internal sealed class AuthenticationMilterHandlerFactory : IMilterHandlerFactory
 {
     private readonly MilterSettings _settings;
-    private readonly SpfPolicy? _spf;
+    private readonly AuthenticationChecks _checks;
     private readonly ILogger _logger;
 
     public AuthenticationMilterHandlerFactory(MilterSettings settings, IDnsResolver resolver, ILoggerFactory loggerFactory)
     {
         _settings = settings;
         _logger = loggerFactory.CreateLogger("authmilter");
-        if (settings.SpfMode != SpfMode.Off)
-        {
-            var checker = new SpfChecker(resolver, new SpfOptions { ReceiverName = settings.AuthservId });
-            _spf = new SpfPolicy(checker, settings);
-        }
+        _checks = new AuthenticationChecks(
+            settings.SpfMode == SpfMode.Off ? null : new SpfPolicy(new SpfChecker(resolver, new SpfOptions { ReceiverName = settings.AuthservId }), settings),
+            settings.DkimVerify ? new DkimChecker(resolver, settings.Dkim) : null);
     }
 
-    public IMilterHandler Create() => new AuthenticationMilterHandler(_settings, _spf, _logger);
+    public IMilterHandler Create() => new AuthenticationMilterHandler(_settings, _checks, _logger);
 }

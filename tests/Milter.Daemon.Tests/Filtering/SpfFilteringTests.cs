@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Milter.Daemon.Configuration;
-using Milter.Daemon.Filtering;
 using Milter.Dns;
 using Milter.Protocol;
 using Milter.Protocol.Hosting;
@@ -41,7 +39,7 @@ public class SpfFilteringTests
             new MilterClientModification.InsertHeader(0, "Received-SPF",
                 " pass (mx.test.example: domain of a@example.org designates 192.0.2.10 as permitted sender) client-ip=192.0.2.10; envelope-from=\"a@example.org\"; helo=mail.example.org; receiver=mx.test.example; identity=mailfrom; mechanism=\"ip4:192.0.2.0/28\";"),
             new MilterClientModification.InsertHeader(0, "Authentication-Results",
-                " mx.test.example; spf=pass smtp.mailfrom=example.org; spf=pass smtp.helo=mail.example.org"),
+                " mx.test.example; spf=pass smtp.mailfrom=example.org; spf=pass smtp.helo=mail.example.org; dkim=none"),
         }));
     }
 
@@ -51,7 +49,7 @@ public class SpfFilteringTests
         var result = await SendAsync(Settings(), "<>");
 
         var resultsHeader = result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results");
-        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=pass smtp.helo=mail.example.org"));
+        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=pass smtp.helo=mail.example.org; dkim=none"));
     }
 
     [Test]
@@ -60,7 +58,7 @@ public class SpfFilteringTests
         var result = await SendAsync(Settings("SpfIgnoreHelo yes"), "<a@example.org>");
 
         var resultsHeader = result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results");
-        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=pass smtp.mailfrom=example.org"));
+        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=pass smtp.mailfrom=example.org; dkim=none"));
     }
 
     [Test]
@@ -70,7 +68,7 @@ public class SpfFilteringTests
 
         Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
         var resultsHeader = result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results");
-        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=fail smtp.mailfrom=example.org; spf=fail smtp.helo=mail.example.org"));
+        Assert.That(resultsHeader.Value, Is.EqualTo(" mx.test.example; spf=fail smtp.mailfrom=example.org; spf=fail smtp.helo=mail.example.org; dkim=none"));
     }
 
     [Test]
@@ -118,7 +116,7 @@ public class SpfFilteringTests
     [Test]
     public async Task EndOfMessage_SpfModeOff_WritesNoSpfResult()
     {
-        var result = await SendAsync(Settings("SpfMode off"), "<a@example.org>");
+        var result = await SendAsync(Settings("SpfMode off", "DkimVerify no"), "<a@example.org>");
 
         Assert.That(result.EndOfMessage!.Modifications, Is.EqualTo(new MilterClientModification[]
         {
@@ -142,24 +140,10 @@ public class SpfFilteringTests
         Assert.That(_dns.QueryCount, Is.Zero);
     }
 
-    private static MilterSettings Settings(params string[] lines) =>
-        MilterConfigFile.Parse("test.conf", ["AuthservId mx.test.example", .. lines]);
+    private static MilterSettings Settings(params string[] lines) => FilterHarness.Settings(lines);
 
-    private async Task<MilterServer> StartAsync(MilterSettings settings)
-    {
-        var factory = new AuthenticationMilterHandlerFactory(settings, _dns, NullLoggerFactory.Instance);
-        var server = new MilterServer(MilterEndpoint.Parse("inet:0@127.0.0.1"), factory, settings.ToServerOptions(), NullLoggerFactory.Instance);
-        await server.StartAsync(CancellationToken.None);
-        return server;
-    }
+    private Task<MilterServer> StartAsync(MilterSettings settings) => FilterHarness.StartAsync(settings, _dns);
 
-    private async Task<MilterTransactionResult> SendAsync(MilterSettings settings, string sender, IPAddress? client = null)
-    {
-        await using var server = await StartAsync(settings);
-        await using var connection = await MilterClient.OpenAsync(server.LocalEndPoint!);
-        await connection.NegotiateAsync();
-        await connection.ConnectAsync(Helo, client ?? Client, 25);
-        await connection.HeloAsync(Helo);
-        return await connection.SendMessageAsync(Message, new MilterEnvelope(sender, "<b@example.test>"));
-    }
+    private Task<MilterTransactionResult> SendAsync(MilterSettings settings, string sender, IPAddress? client = null) =>
+        FilterHarness.SendAsync(settings, _dns, Message, sender, client ?? Client, Helo);
 }
