@@ -1,5 +1,6 @@
 using System.Globalization;
 using Milter.Authentication.Dkim;
+using Milter.Authentication.Dmarc;
 using Milter.Authentication.Spf;
 using Milter.Dns;
 using Milter.Protocol.Handling;
@@ -17,6 +18,7 @@ public static class ConfigKeys
     private const string Dns = "DNS";
     private const string Spf = "SPF";
     private const string Dkim = "DKIM";
+    private const string Dmarc = "DMARC";
 
     /// <summary>All keys.</summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
@@ -93,6 +95,24 @@ public static class ConfigKeys
             (s, v) => s.SpoolThreshold = ConfigValue.ParseInt(v, 4096, 256 * 1024 * 1024), s => Number(s.SpoolThreshold)),
         new("TempDirectory", Dkim, "Where large messages are spooled (files are deleted when the message ends).",
             (s, v) => s.TempDirectory = Directory.Exists(v) ? v : throw new FormatException($"'{v}' is not a directory."), s => s.TempDirectory),
+        new("DmarcMode", Dmarc, "`off`, `header` (write dmarc= results only) or `enforce` (also reject or quarantine as the domain's policy asks).",
+            (s, v) => s.DmarcMode = Enum.Parse<DmarcMode>(ConfigValue.ParseChoice(v, "off", "header", "enforce"), ignoreCase: true), s => s.DmarcMode.ToString().ToLowerInvariant()),
+        new("DmarcDiscovery", Dmarc, "How policy and organizational domain are found: `treewalk` (RFC 9989 DNS tree walk) or `psl` (RFC 7489, Public Suffix List).",
+            (s, v) => s.Dmarc.Discovery = ConfigValue.ParseChoice(v, "treewalk", "psl") == "psl" ? DmarcDiscoveryMode.PublicSuffixList : DmarcDiscoveryMode.TreeWalk,
+            s => s.Dmarc.Discovery == DmarcDiscoveryMode.PublicSuffixList ? "psl" : "treewalk"),
+        new("PublicSuffixList", Dmarc, "The Public Suffix List file for `DmarcDiscovery psl` (Debian package publicsuffix).",
+            (s, v) => Guard(() => s.Dmarc.PublicSuffixListPath = v), s => s.Dmarc.PublicSuffixListPath),
+        new("DmarcRejectAction", Dmarc, "What `p=reject` does in enforce mode: `reject` (550 5.7.1) or `quarantine` (Postfix's hold queue).",
+            (s, v) => s.DmarcRejectAction = ConfigValue.ParseChoice(v, "reject", "quarantine") == "reject" ? DmarcPolicy.Reject : DmarcPolicy.Quarantine,
+            s => s.DmarcRejectAction.ToString().ToLowerInvariant()),
+        new("DmarcTempfailOnError", Dmarc, "In enforce mode, answer a DMARC temperror (a DNS failure with nothing aligned passing) with `451 4.4.3`; otherwise accept.",
+            (s, v) => s.DmarcTempfailOnError = ConfigValue.ParseBool(v), s => YesNo(s.DmarcTempfailOnError)),
+        new("RejectMultiValueFrom", Dmarc, "In enforce mode, reject a message with several From fields, several authors or a group (otherwise each author domain is evaluated and the strictest policy applies).",
+            (s, v) => s.RejectMultiValueFrom = ConfigValue.ParseBool(v), s => YesNo(s.RejectMultiValueFrom)),
+        new("RejectMalformedFrom", Dmarc, "In enforce mode, reject a message without a usable From address (none, unparsable, no domain), which DMARC cannot evaluate.",
+            (s, v) => s.RejectMalformedFrom = ConfigValue.ParseBool(v), s => YesNo(s.RejectMalformedFrom)),
+        new("DmarcTimeout", Dmarc, "Time limit for one message's DMARC lookups; past it the result is temperror.",
+            (s, v) => s.DmarcTimeout = ConfigValue.ParseDuration(v, TimeSpan.FromMilliseconds(100)), s => ConfigValue.Format(s.DmarcTimeout)),
     ];
 
     /// <summary>The keys by name, case-insensitive.</summary>

@@ -1,3 +1,5 @@
+using Milter.Authentication.Dmarc;
+
 namespace Milter.Daemon.Configuration;
 
 /// <summary>
@@ -76,6 +78,12 @@ public static class MilterConfigFile
         {
             var line = seen.GetValueOrDefault("DnsCacheMinTtl", seen.GetValueOrDefault("Nameservers"));
             throw new ConfigurationException(file, line, null, exception.Message.Split(" (Parameter")[0]);
+        }
+
+        if (settings.DmarcMode != DmarcMode.Off && settings.Dmarc.Discovery == DmarcDiscoveryMode.PublicSuffixList && !File.Exists(settings.Dmarc.PublicSuffixListPath))
+        {
+            var line = seen.GetValueOrDefault("PublicSuffixList", seen.GetValueOrDefault("DmarcDiscovery"));
+            throw new ConfigurationException(file, line, "PublicSuffixList", $"'{settings.Dmarc.PublicSuffixListPath}' does not exist (install the publicsuffix package or set the path).");
         }
 
         return settings;

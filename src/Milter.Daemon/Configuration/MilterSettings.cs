@@ -1,5 +1,6 @@
 using System.Net;
 using Milter.Authentication.Dkim;
+using Milter.Authentication.Dmarc;
 using Milter.Authentication.Spf;
 using Milter.Dns;
 using Milter.Protocol.Handling;
@@ -91,6 +92,27 @@ public sealed class MilterSettings
 
     /// <summary>Key <c>TempDirectory</c>: where large messages are spooled while they are checked. Defaults to the system temp directory.</summary>
     public string TempDirectory { get; set; } = Path.GetTempPath().TrimEnd('/');
+
+    /// <summary>Key <c>DmarcMode</c>: off, header or enforce. Defaults to enforce.</summary>
+    public DmarcMode DmarcMode { get; set; } = DmarcMode.Enforce;
+
+    /// <summary>Keys <c>DmarcDiscovery</c>, <c>PublicSuffixList</c>.</summary>
+    public DmarcOptions Dmarc { get; } = new();
+
+    /// <summary>Key <c>DmarcRejectAction</c>: what <c>p=reject</c> does, reject or quarantine. Defaults to reject.</summary>
+    public DmarcPolicy DmarcRejectAction { get; set; } = DmarcPolicy.Reject;
+
+    /// <summary>Key <c>DmarcTempfailOnError</c>: answer a DMARC temperror with 451 4.4.3. Defaults to no.</summary>
+    public bool DmarcTempfailOnError { get; set; }
+
+    /// <summary>Key <c>RejectMultiValueFrom</c>: reject messages with several From fields or authors. Defaults to no.</summary>
+    public bool RejectMultiValueFrom { get; set; }
+
+    /// <summary>Key <c>RejectMalformedFrom</c>: reject messages without a usable From address. Defaults to no.</summary>
+    public bool RejectMalformedFrom { get; set; }
+
+    /// <summary>Key <c>DmarcTimeout</c>: the bound on one message's DMARC lookups. Defaults to 10 s.</summary>
+    public TimeSpan DmarcTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The listener options these settings describe.</summary>
     public MilterServerOptions ToServerOptions() => new()

@@ -5,4 +5,5 @@ namespace Milter.Daemon.Filtering;
 /// <summary>The checks the daemon runs, shared by all connections; a null member is switched off in milter.conf.</summary>
 /// <param name="Spf">SPF with its policy; null with <c>SpfMode off</c>.</param>
 /// <param name="Dkim">DKIM verification; null with <c>DkimVerify no</c>.</param>
-internal sealed record AuthenticationChecks(SpfPolicy? Spf, DkimChecker? Dkim);
+/// <param name="Dmarc">DMARC with its enforcement; null with <c>DmarcMode off</c>.</param>
+internal sealed record AuthenticationChecks(SpfPolicy? Spf, DkimChecker? Dkim, DmarcEnforcer? Dmarc);

@@ -36,6 +36,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private readonly ILogger _logger;
     private readonly MessageSpool _spool;
     private readonly List<int> _forgedOccurrences = [];
+    private readonly List<string> _fromValues = [];
     private int _resultsHeaderCount;
     private bool _trustedClient;
     private long _messageStarted;
@@ -43,6 +44,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private bool _signed;
     private SpfVerdict? _spfVerdict;
     private DkimVerdict? _dkimVerdict;
+    private DmarcVerdict? _dmarcVerdict;
 
     /// <param name="settings">The daemon configuration.</param>
     /// <param name="checks">The checks that are switched on.</param>
@@ -109,6 +111,11 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             }
         }
 
+        if (_skipReason is null && _checks.Dmarc is not null && header.Name.Equals("From", StringComparison.OrdinalIgnoreCase))
+        {
+            _fromValues.Add(header.Value);
+        }
+
         if (_skipReason is null && _checks.Dkim is not null)
         {
             _signed |= header.Name.Equals(DkimSignatureField, StringComparison.OrdinalIgnoreCase);
@@ -156,13 +163,20 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
                 _dkimVerdict = new DkimVerdict(_signed ? await VerifyDkimAsync(dkim).ConfigureAwait(false) : []);
             }
 
+            if (_checks.Dmarc is { } dmarc)
+            {
+                _dmarcVerdict = await dmarc.EvaluateAsync(_fromValues, _spfVerdict, _dkimVerdict).ConfigureAwait(false);
+                Apply(_dmarcVerdict, result);
+            }
+
             // Both go to the very top, Authentication-Results above Received-SPF (RFC 8601 section 5).
             if (_spfVerdict is { } spf)
             {
                 result.AddHeaderChange(new HeaderChange.Insert(0, ReceivedSpfHeader.FieldName, ReceivedSpfHeader.Format(spf.MailFrom, _settings.AuthservId)));
             }
 
-            IEnumerable<AuthenticationMethodResult> methods = [.. _spfVerdict?.MethodResults() ?? [], .. _dkimVerdict?.MethodResults() ?? []];
+            IEnumerable<AuthenticationMethodResult> methods =
+                [.. _spfVerdict?.MethodResults() ?? [], .. _dkimVerdict?.MethodResults() ?? [], .. _dmarcVerdict?.Check.ToAuthenticationResults() ?? []];
             result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods.ToArray())));
         }
 
@@ -178,6 +192,8 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         _signed = false;
         _spfVerdict = null;
         _dkimVerdict = null;
+        _dmarcVerdict = null;
+        _fromValues.Clear();
         _spool.Reset();
     }
 
@@ -206,7 +222,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     {
         var results = _skipReason is not null
             ? $"skipped ({_skipReason})"
-            : string.Join(' ', new[] { _spfVerdict?.Summary(), _dkimVerdict?.Summary() }.Where(s => s is not null)) is { Length: > 0 } text ? text : "none";
+            : string.Join(' ', new[] { _spfVerdict?.Summary(), _dkimVerdict?.Summary(), _dmarcVerdict?.Summary() }.Where(s => s is not null)) is { Length: > 0 } text ? text : "none";
         FilterLog.Message(
             _logger,
             context.QueueId ?? "-",
@@ -217,6 +233,22 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             _trustedClient ? 0 : _forgedOccurrences.Count,
             decision.ToString(),
             Stopwatch.GetElapsedTime(_messageStarted).TotalMilliseconds);
+    }
+
+    private static void Apply(DmarcVerdict verdict, MilterMessageResult result)
+    {
+        switch (verdict.Action)
+        {
+            case DmarcAction.Reject:
+                result.Decision = MilterDecision.Reply("550", "5.7.1", verdict.Reason!);
+                break;
+            case DmarcAction.Quarantine:
+                result.Quarantine(verdict.Reason!);
+                break;
+            case DmarcAction.Tempfail:
+                result.Decision = MilterDecision.Reply("451", "4.4.3", verdict.Reason! + "; try again later");
+                break;
+        }
     }
 
     private bool IsTrusted(IPAddress address)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Milter.Authentication.Dkim;
+using Milter.Authentication.Dmarc;
 using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
 using Milter.Dns;
@@ -20,7 +21,8 @@ internal sealed class AuthenticationMilterHandlerFactory : IMilterHandlerFactory
         _logger = loggerFactory.CreateLogger("authmilter");
         _checks = new AuthenticationChecks(
             settings.SpfMode == SpfMode.Off ? null : new SpfPolicy(new SpfChecker(resolver, new SpfOptions { ReceiverName = settings.AuthservId }), settings),
-            settings.DkimVerify ? new DkimChecker(resolver, settings.Dkim) : null);
+            settings.DkimVerify ? new DkimChecker(resolver, settings.Dkim) : null,
+            settings.DmarcMode == DmarcMode.Off ? null : new DmarcEnforcer(new DmarcEvaluator(resolver, settings.Dmarc), settings));
     }
 
     public IMilterHandler Create() => new AuthenticationMilterHandler(_settings, _checks, _logger);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
 using Milter.Protocol.Handling;
@@ -52,27 +51,15 @@ internal sealed class SpfPolicy
             {
                 var identity = evaluation.Identity == SpfIdentity.Helo ? "HELO" : "MAIL FROM";
                 var reason = evaluation.Explanation ?? $"{evaluation.ClientAddress} is not allowed to send mail for {evaluation.Domain}";
-                return MilterDecision.Reply("550", "5.7.23", Printable($"SPF {identity} check {ReceivedSpfHeader.Keyword(evaluation.Result)}: {reason}"));
+                return MilterDecision.Reply("550", "5.7.23", ReplyText.Printable($"SPF {identity} check {ReceivedSpfHeader.Keyword(evaluation.Result)}: {reason}"));
             }
         }
 
         if (_settings.SpfTempfailOnError && mailFrom.Result == SpfResult.TempError)
         {
-            return MilterDecision.Reply("451", "4.7.24", Printable($"SPF check for {mailFrom.Domain} failed temporarily; try again later"));
+            return MilterDecision.Reply("451", "4.7.24", ReplyText.Printable($"SPF check for {mailFrom.Domain} failed temporarily; try again later"));
         }
 
         return MilterDecision.Continue;
-    }
-
-    // The explanation comes from the sender's DNS: keep the reply one line of printable ASCII.
-    private static string Printable(string text)
-    {
-        var builder = new StringBuilder(Math.Min(text.Length, 400));
-        foreach (var c in text.AsSpan(0, Math.Min(text.Length, 400)))
-        {
-            builder.Append(c is >= ' ' and < (char)127 ? c : '?');
-        }
-
-        return builder.ToString();
     }
 }

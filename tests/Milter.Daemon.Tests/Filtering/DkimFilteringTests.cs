@@ -74,7 +74,7 @@ public class DkimFilteringTests
         Assert.That(header, Does.Not.Contain("dkim=pass"));
     }
 
-    private static string SharedFile(string relative)
+    internal static string SharedFile(string relative)
     {
         for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
         {
@@ -94,5 +94,5 @@ public class DkimFilteringTests
         result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results").Value;
 
     private Task<MilterTransactionResult> SendAsync(string message, params string[] settings) =>
-        FilterHarness.SendAsync(FilterHarness.Settings(["SpfMode off", .. settings]), _dns, ParsedEml.Parse(Encoding.ASCII.GetBytes(message)), "<joe@football.example.com>", Client, "mail.football.example.com");
+        FilterHarness.SendAsync(FilterHarness.Settings(["SpfMode off", "DmarcMode off", .. settings]), _dns, ParsedEml.Parse(Encoding.ASCII.GetBytes(message)), "<joe@football.example.com>", Client, "mail.football.example.com");
 }

@@ -1,0 +1,91 @@
+using Milter.Authentication.Dkim;
+using Milter.Authentication.Dmarc;
+using Milter.Daemon.Configuration;
+
+namespace Milter.Daemon.Filtering;
+
+/// <summary>
+/// Evaluates DMARC for a message from its From fields and the SPF and DKIM verdicts, and turns the domain owner's
+/// policy into an action under <c>DmarcMode</c>, <c>DmarcRejectAction</c>, <c>DmarcTempfailOnError</c>,
+/// <c>RejectMultiValueFrom</c> and <c>RejectMalformedFrom</c>. Shared by all connections.
+/// </summary>
+internal sealed class DmarcEnforcer
+{
+    private readonly DmarcEvaluator _evaluator;
+    private readonly MilterSettings _settings;
+
+    public DmarcEnforcer(DmarcEvaluator evaluator, MilterSettings settings)
+    {
+        _evaluator = evaluator;
+        _settings = settings;
+    }
+
+    public async ValueTask<DmarcVerdict> EvaluateAsync(IReadOnlyList<string> fromValues, SpfVerdict? spf, DkimVerdict? dkim)
+    {
+        var authors = AuthorDomainExtractor.Extract(fromValues);
+        var spfInput = spf is null ? DmarcSpfInput.NotChecked : new DmarcSpfInput(spf.MailFrom.Result, spf.MailFrom.Domain);
+        var dkimInput = dkim?.Signatures
+            .Where(s => s.Domain is not null)
+            .Select(s => new DmarcDkimInput(s.Domain!, s.Selector ?? string.Empty, Outcome(s.Result)))
+            .ToArray() ?? [];
+        using var deadline = new CancellationTokenSource(_settings.DmarcTimeout);
+        DmarcCheckResult check;
+        try
+        {
+            check = await _evaluator.CheckAsync(authors, spfInput, dkimInput, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            var timedOut = authors.Domains.Select(d => new DmarcEvaluation(DmarcResult.TempError, d, "time limit reached")).ToArray();
+            check = new DmarcCheckResult(authors, timedOut);
+        }
+
+        var (action, reason) = Decide(check);
+        return new DmarcVerdict(check, action, reason is null ? null : ReplyText.Printable(reason));
+    }
+
+    private (DmarcAction Action, string? Reason) Decide(DmarcCheckResult check)
+    {
+        if (_settings.DmarcMode != DmarcMode.Enforce)
+        {
+            return (DmarcAction.None, null);
+        }
+
+        var problem = check.Authors.Problem;
+        if (_settings.RejectMultiValueFrom && problem is AuthorDomainProblem.MultipleFromHeaders or AuthorDomainProblem.MultipleAddresses or AuthorDomainProblem.GroupSyntax)
+        {
+            return (DmarcAction.Reject, $"message has several From authors ({check.Authors.Detail ?? problem.ToString()})");
+        }
+
+        if (_settings.RejectMalformedFrom && problem is AuthorDomainProblem.NoFromHeader or AuthorDomainProblem.Unparsable or AuthorDomainProblem.NoDomain or AuthorDomainProblem.InvalidDomain)
+        {
+            return (DmarcAction.Reject, $"message has no usable From address ({check.Authors.Detail ?? problem.ToString()})");
+        }
+
+        var strictest = check.Evaluations.Where(e => e.Disposition == check.Disposition).FirstOrDefault();
+        switch (check.Disposition)
+        {
+            case DmarcPolicy.Reject:
+                return (_settings.DmarcRejectAction == DmarcPolicy.Quarantine ? DmarcAction.Quarantine : DmarcAction.Reject, $"DMARC policy reject for {strictest!.AuthorDomain}");
+            case DmarcPolicy.Quarantine:
+                return (DmarcAction.Quarantine, $"DMARC policy quarantine for {strictest!.AuthorDomain}");
+        }
+
+        if (_settings.DmarcTempfailOnError && check.Result == DmarcResult.TempError)
+        {
+            var failed = check.Evaluations.First(e => e.Result == DmarcResult.TempError);
+            return (DmarcAction.Tempfail, $"DMARC check for {failed.AuthorDomain} failed temporarily");
+        }
+
+        return (DmarcAction.None, null);
+    }
+
+    private static DmarcDkimOutcome Outcome(DkimResult result) => result switch
+    {
+        DkimResult.Pass => DmarcDkimOutcome.Pass,
+        DkimResult.Fail => DmarcDkimOutcome.Fail,
+        DkimResult.Policy => DmarcDkimOutcome.Policy,
+        DkimResult.TempError => DmarcDkimOutcome.TempError,
+        _ => DmarcDkimOutcome.PermError,
+    };
+}

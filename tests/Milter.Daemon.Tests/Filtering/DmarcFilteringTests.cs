@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text;
+using Milter.Daemon.Configuration;
+using Milter.Dns;
+using Milter.Protocol;
+using Milter.TestKit.Client;
+using NUnit.Framework;
+
+namespace Milter.Daemon.Tests.Filtering;
+
+/// <summary>DMARC through the daemon's handler: SPF and DKIM verdicts, the From domain, the policy, and the action.</summary>
+public class DmarcFilteringTests
+{
+    private const string Helo = "mail.example.org";
+    private static readonly IPAddress Permitted = IPAddress.Parse("192.0.2.10");
+    private static readonly IPAddress Stranger = IPAddress.Parse("198.51.100.7");
+
+    private InMemoryDnsResolver _dns = null!;
+
+    [SetUp]
+    public void SetUp() => _dns = new InMemoryDnsResolver()
+        .AddTxt("example.org", "v=spf1 ip4:192.0.2.0/28 -all")
+        .AddTxt("_dmarc.example.org", "v=DMARC1; p=reject; rua=mailto:dmarc@example.org")
+        .AddTxt("quarantined.example", "v=spf1 ip4:192.0.2.0/28 -all")
+        .AddTxt("_dmarc.quarantined.example", "v=DMARC1; p=quarantine")
+        .AddTxt("relaxed.example", "v=spf1 -all")
+        .AddTxt("_dmarc.relaxed.example", "v=DMARC1; p=none");
+
+    [Test]
+    public async Task EndOfMessage_AlignedSpfPass_PassesAndDelivers()
+    {
+        var result = await SendAsync(Settings(), "a@example.org", "a@example.org", Permitted);
+
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        Assert.That(ResultsHeader(result), Is.EqualTo(" mx.test.example; spf=pass smtp.mailfrom=example.org; dmarc=pass (p=reject sp=reject dis=none) header.from=example.org"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_FailWithRejectPolicy_IsRejectedWith571()
+    {
+        var result = await SendAsync(Settings(), "a@example.org", "a@example.org", Stranger);
+
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.1 DMARC policy reject for example.org"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_FailWithRejectPolicyAndQuarantineAction_IsQuarantined()
+    {
+        var result = await SendAsync(Settings("DmarcRejectAction quarantine"), "a@example.org", "a@example.org", Stranger);
+
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        Assert.That(result.EndOfMessage!.Modifications, Does.Contain(new MilterClientModification.Quarantine("DMARC policy reject for example.org")));
+    }
+
+    [Test]
+    public async Task EndOfMessage_FailWithQuarantinePolicy_IsQuarantined()
+    {
+        var result = await SendAsync(Settings(), "a@quarantined.example", "a@quarantined.example", Stranger);
+
+        Assert.That(result.EndOfMessage!.Modifications, Does.Contain(new MilterClientModification.Quarantine("DMARC policy quarantine for quarantined.example")));
+        Assert.That(ResultsHeader(result), Does.EndWith("dmarc=fail (p=quarantine sp=quarantine dis=quarantine) header.from=quarantined.example"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_FailInHeaderMode_IsOnlyReported()
+    {
+        var result = await SendAsync(Settings("DmarcMode header"), "a@example.org", "a@example.org", Stranger);
+
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        Assert.That(ResultsHeader(result), Does.EndWith("dmarc=fail (p=reject sp=reject dis=reject) header.from=example.org"));
+        Assert.That(result.EndOfMessage!.Modifications.OfType<MilterClientModification.Quarantine>(), Is.Empty);
+    }
+
+    [Test]
+    public async Task EndOfMessage_SpfPassForAnotherDomain_IsNotAligned()
+    {
+        var result = await SendAsync(Settings(), "bounce@quarantined.example", "a@example.org", Permitted);
+
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.1 DMARC policy reject for example.org"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_SecondFromDomainWithWeakerPolicy_DoesNotWeakenTheStrictest()
+    {
+        var result = await SendAsync(Settings(), "a@relaxed.example", "a@relaxed.example, b@example.org", Stranger);
+
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.1 DMARC policy reject for example.org"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_SeveralAuthorsWithRejectMultiValueFrom_IsRejected()
+    {
+        var result = await SendAsync(Settings("RejectMultiValueFrom yes"), "a@example.org", "a@example.org, b@example.org", Permitted);
+
+        Assert.That(result.Reply.Text, Does.StartWith("550 5.7.1 message has several From authors"));
+    }
+
+    [TestCase("no", null)]
+    [TestCase("yes", "451 4.4.3 DMARC check for broken.example failed temporarily; try again later")]
+    public async Task EndOfMessage_PolicyLookupTimesOut_FollowsDmarcTempfailOnError(string tempfail, string? reply)
+    {
+        _dns.AddTemporaryError("_dmarc.broken.example");
+
+        var result = await SendAsync(Settings($"DmarcTempfailOnError {tempfail}"), "a@example.org", "a@broken.example", Stranger);
+
+        Assert.That(result.Reply.Text, Is.EqualTo(reply));
+        Assert.That(ResultsHeader(result), Does.Contain("dmarc=temperror"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_SignedByTheAuthorDomain_PassesThroughDkimAlone()
+    {
+        foreach (var line in File.ReadAllLines(DkimFilteringTests.SharedFile("dkim/rfc8463/dns.txt")))
+        {
+            _dns.AddTxt(line[..line.IndexOf(' ')], line[(line.IndexOf(' ') + 1)..]);
+        }
+
+        _dns.AddTxt("_dmarc.football.example.com", "v=DMARC1; p=reject; adkim=s");
+        var message = File.ReadAllText(DkimFilteringTests.SharedFile("dkim/rfc8463/signed-message.eml")).ReplaceLineEndings("\r\n");
+
+        var result = await FilterHarness.SendAsync(Settings(), _dns, ParsedEml.Parse(Encoding.ASCII.GetBytes(message)), "<>", Stranger, "unknown.example");
+
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        Assert.That(ResultsHeader(result), Does.EndWith("dmarc=pass (p=reject sp=reject dis=none) header.from=football.example.com"));
+    }
+
+    private static MilterSettings Settings(params string[] lines) => FilterHarness.Settings(["SpfIgnoreHelo yes", "DkimVerify yes", .. lines]);
+
+    private static string ResultsHeader(MilterTransactionResult result) =>
+        result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results").Value
+            .Replace("; dkim=none", string.Empty, StringComparison.Ordinal);
+
+    private Task<MilterTransactionResult> SendAsync(MilterSettings settings, string sender, string from, IPAddress client)
+    {
+        var message = ParsedEml.Parse(Encoding.ASCII.GetBytes($"From: {from}\r\nSubject: dmarc\r\n\r\nHello\r\n"));
+        return FilterHarness.SendAsync(settings, _dns, message, $"<{sender}>", client, Helo);
+    }
+}
