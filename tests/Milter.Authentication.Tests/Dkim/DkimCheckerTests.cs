@@ -279,4 +279,12 @@ public class DkimCheckerTests
 
         Assert.That(async () => await checker.VerifyAsync(pipe, CancellationToken.None), Throws.ArgumentException);
     }
+
+    [Test]
+    public void VerifyAsync_EmptyStream_ThrowsFormatException()
+    {
+        var checker = new DkimChecker(Zone());
+
+        Assert.That(async () => await checker.VerifyAsync(new MemoryStream(), CancellationToken.None), Throws.InstanceOf<FormatException>());
+    }
 }
