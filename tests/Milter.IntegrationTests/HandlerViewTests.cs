@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Milter.IntegrationTests.Support;
 using Milter.Protocol.Handling;
+using Milter.TestKit.Postfix;
 
 namespace Milter.IntegrationTests;
 
@@ -10,23 +11,22 @@ namespace Milter.IntegrationTests;
 public sealed class HandlerViewTests : MailPathFixture
 {
     private RecordedMessage _seen = null!;
-    private SmtpReplyView _reply = null!;
+    private SmtpReply _reply = null!;
 
     [OneTimeSetUp]
     public async Task SendOneMessageAsync()
     {
         await using var client = await Path.ConnectAsync(clientAddress: "192.0.2.77", helo: "view.example");
-        var reply = await client.SendMessageAsync(TestMessages.Sender, [TestMessages.Recipient, "carol@example.net"], TestMessages.Load("headers.eml"));
-        _reply = new SmtpReplyView(reply.Code, reply.PostfixQueueId, reply.ToString());
+        _reply = await client.SendMessageAsync(TestMessages.Sender, [TestMessages.Recipient, "carol@example.net"], TestMessages.Load("headers.eml"));
         await client.QuitAsync();
         await Path.Sink.ReceiveAsync(MailPath.Timeout);
-        _seen = Handlers.Recording.MessageWithQueueId(_reply.QueueId);
+        _seen = Handlers.Recording.MessageWithQueueId(_reply.PostfixQueueId);
     }
 
     [Test]
     public void Connect_XclientAddress_IsTheClient()
     {
-        Assert.That(_reply.Code, Is.EqualTo(250), _reply.Text);
+        Assert.That(_reply.Code, Is.EqualTo(250), _reply.ToString());
         Assert.That(_seen.Client, Is.Not.Null);
         Assert.That(_seen.Client!.Address, Is.EqualTo(IPAddress.Parse("192.0.2.77")));
         Assert.That(_seen.Client.Family, Is.EqualTo(MilterAddressFamily.Inet));
@@ -69,14 +69,12 @@ public sealed class HandlerViewTests : MailPathFixture
     [Test]
     public void QueueId_AtEndOfMessage_IsPostfixQueueId()
     {
-        Assert.That(_reply.QueueId, Is.Not.Null.And.Not.Empty);
-        Assert.That(_seen.QueueId, Is.EqualTo(_reply.QueueId));
+        Assert.That(_reply.PostfixQueueId, Is.Not.Null.And.Not.Empty);
+        Assert.That(_seen.QueueId, Is.EqualTo(_reply.PostfixQueueId));
     }
 
     protected override MilterMessageResult EndOfMessage(RecordedMessage message) => MilterMessageResult.ContinueUnchanged;
 
     private static string Escaped(MilterHeader header) =>
         header.Name + ":" + header.Value.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
-
-    private sealed record SmtpReplyView(int Code, string? QueueId, string Text);
 }

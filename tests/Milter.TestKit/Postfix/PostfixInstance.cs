@@ -9,7 +9,7 @@ using System.Text.RegularExpressions;
 namespace Milter.TestKit.Postfix;
 
 /// <summary>
-/// A private Postfix (3.4 or later) in a temporary directory: its own main.cf and master.cf, queue and data
+/// A private Postfix (3.4 or later) in a fresh directory under <see cref="PostfixInstanceOptions.BaseDirectory"/>: its own main.cf and master.cf, queue and data
 /// directories, and a maillog file written by postlogd (no syslog). smtpd listens on a free port of 127.0.0.1,
 /// every message goes through <see cref="PostfixInstanceOptions.Milters"/> and is relayed to
 /// <see cref="PostfixInstanceOptions.Relay"/>; nothing is delivered locally. Needs root (master drops to user postfix).
@@ -48,8 +48,14 @@ public sealed partial class PostfixInstance : IAsyncDisposable
     /// <summary>Where smtpd listens.</summary>
     public IPEndPoint SmtpEndPoint { get; private set; } = null!;
 
-    /// <summary>Creates the instance and starts it (<c>postfix -c DIR start</c>, which waits until master is listening).</summary>
-    /// <exception cref="PostfixException">Not running as root, or Postfix failed to start (the message has the maillog tail).</exception>
+    /// <summary>
+    /// Creates the instance and starts it with <c>postfix -c DIR start</c>, which runs <c>postfix check</c> (creating the
+    /// queue directories with their owners) and waits until master is listening; then waits for master's first log line.
+    /// </summary>
+    /// <exception cref="PostfixException">
+    /// Not running as root, or Postfix failed to start (the message has postfix's output and the maillog tail).
+    /// </exception>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public static async Task<PostfixInstance> StartAsync(PostfixInstanceOptions options, CancellationToken cancellationToken = default)
     {
         if (!Environment.IsPrivilegedProcess)
