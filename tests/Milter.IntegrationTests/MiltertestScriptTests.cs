@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Milter.IntegrationTests.Support;
 using Milter.Protocol;
 using Milter.Protocol.Handling;
 using Milter.Protocol.Hosting;
+using Milter.TestKit.Postfix;
 
 namespace Milter.IntegrationTests;
 
@@ -29,7 +29,8 @@ public sealed class MiltertestScriptTests
         await server.StartAsync(CancellationToken.None);
         var port = ((IPEndPoint)server.LocalEndPoint!).Port;
 
-        var (exitCode, output) = await RunMiltertestAsync(port, Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", "full-message.lua"));
+        var script = Path.Combine(TestContext.CurrentContext.TestDirectory, "TestData", "full-message.lua");
+        var (exitCode, output) = await ExternalCommand.RunAsync("miltertest", ["-D", $"port={port}", "-s", script], MailPath.Timeout * 2);
 
         TestContext.Out.WriteLine(output);
         Assert.That(exitCode, Is.EqualTo(0), output);
@@ -47,34 +48,4 @@ public sealed class MiltertestScriptTests
         : new MilterMessageResult()
             .AddHeaderChange(new HeaderChange.Insert(0, "Authentication-Results", "mx.authmilter.test; none"))
             .AddHeaderChange(new HeaderChange.Add("X-Authmilter-Test", "miltertest"));
-
-    private static async Task<(int ExitCode, string Output)> RunMiltertestAsync(int port, string script)
-    {
-        var startInfo = new ProcessStartInfo("miltertest")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "-D", $"port={port}", "-s", script })
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        using var timeout = new CancellationTokenSource(MailPath.Timeout * 2);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

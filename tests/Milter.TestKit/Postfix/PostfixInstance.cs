@@ -366,33 +366,13 @@ public sealed partial class PostfixInstance : IAsyncDisposable
 
     private async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new PostfixException($"{program} could not be started.");
-        process.StandardInput.Close();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.CommandTimeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         try
         {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+            return await ExternalCommand.RunAsync(program, arguments, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException exception)
         {
-            process.Kill(entireProcessTree: true);
-            throw new PostfixException($"{program} {string.Join(' ', arguments)} did not finish within {_options.CommandTimeout}.\nmaillog:\n{MaillogTail()}");
+            throw new PostfixException($"{exception.Message}\nmaillog:\n{MaillogTail()}");
         }
     }
 }
