@@ -29,8 +29,8 @@ public static class Program
                 case "serve-noop":
                     return await NoopServer.RunAsync(ServeOptions.Parse(rest), Console.Out).ConfigureAwait(false);
                 case "bench":
-                    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
-                    return 0;
+                    var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
+                    return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
                 default:
                     Console.Error.WriteLine(Usage);
                     Console.Error.WriteLine(LoadOptions.Usage);
