@@ -114,6 +114,12 @@ public sealed class MilterSettings
     /// <summary>Key <c>DmarcTimeout</c>: the bound on one message's DMARC lookups. Defaults to 10 s.</summary>
     public TimeSpan DmarcTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Key <c>IprevCheck</c>: check that the client's PTR name resolves back to it. Defaults to yes.</summary>
+    public bool IprevCheck { get; set; } = true;
+
+    /// <summary>Key <c>IprevTimeout</c>: the bound on one client's iprev lookups. Defaults to 10 s.</summary>
+    public TimeSpan IprevTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The listener options these settings describe.</summary>
     public MilterServerOptions ToServerOptions() => new()
     {

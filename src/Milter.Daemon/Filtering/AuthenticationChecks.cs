@@ -1,4 +1,5 @@
 using Milter.Authentication.Dkim;
+using Milter.Authentication.Iprev;
 
 namespace Milter.Daemon.Filtering;
 
@@ -6,4 +7,5 @@ namespace Milter.Daemon.Filtering;
 /// <param name="Spf">SPF with its policy; null with <c>SpfMode off</c>.</param>
 /// <param name="Dkim">DKIM verification; null with <c>DkimVerify no</c>.</param>
 /// <param name="Dmarc">DMARC with its enforcement; null with <c>DmarcMode off</c>.</param>
-internal sealed record AuthenticationChecks(SpfPolicy? Spf, DkimChecker? Dkim, DmarcEnforcer? Dmarc);
+/// <param name="Iprev">The reverse-DNS check; null with <c>IprevCheck no</c>.</param>
+internal sealed record AuthenticationChecks(SpfPolicy? Spf, DkimChecker? Dkim, DmarcEnforcer? Dmarc, IprevChecker? Iprev);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Milter.Authentication.Dkim;
+using Milter.Authentication.Iprev;
 using Milter.Authentication.Results;
 using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
@@ -45,6 +46,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private SpfVerdict? _spfVerdict;
     private DkimVerdict? _dkimVerdict;
     private DmarcVerdict? _dmarcVerdict;
+    private IprevEvaluation? _iprev;
 
     /// <param name="settings">The daemon configuration.</param>
     /// <param name="checks">The checks that are switched on.</param>
@@ -163,6 +165,11 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
                 _dkimVerdict = new DkimVerdict(_signed ? await VerifyDkimAsync(dkim).ConfigureAwait(false) : []);
             }
 
+            if (_checks.Iprev is { } iprev && context.Connection?.Address is { } client)
+            {
+                _iprev ??= await CheckIprevAsync(iprev, client).ConfigureAwait(false);
+            }
+
             if (_checks.Dmarc is { } dmarc)
             {
                 _dmarcVerdict = await dmarc.EvaluateAsync(_fromValues, _spfVerdict, _dkimVerdict).ConfigureAwait(false);
@@ -176,7 +183,12 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             }
 
             IEnumerable<AuthenticationMethodResult> methods =
-                [.. _spfVerdict?.MethodResults() ?? [], .. _dkimVerdict?.MethodResults() ?? [], .. _dmarcVerdict?.Check.ToAuthenticationResults() ?? []];
+            [
+                .. _iprev is null ? [] : new[] { IprevEntry(_iprev) },
+                .. _spfVerdict?.MethodResults() ?? [],
+                .. _dkimVerdict?.MethodResults() ?? [],
+                .. _dmarcVerdict?.Check.ToAuthenticationResults() ?? [],
+            ];
             result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods.ToArray())));
         }
 
@@ -200,6 +212,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     public void OnConnectionReset(MilterContext context)
     {
         _trustedClient = false;
+        _iprev = null;
         _spool.Reset();
     }
 
@@ -210,6 +223,10 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         try
         {
             return await dkim.VerifyAsync(message, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException exception) when (deadline.IsCancellationRequested)
+        {
+            return [new DkimSignatureResult { Result = DkimResult.TempError, Reason = "time limit reached while reading the header", Exception = exception }];
         }
         catch (FormatException exception)
         {
@@ -222,7 +239,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     {
         var results = _skipReason is not null
             ? $"skipped ({_skipReason})"
-            : string.Join(' ', new[] { _spfVerdict?.Summary(), _dkimVerdict?.Summary(), _dmarcVerdict?.Summary() }.Where(s => s is not null)) is { Length: > 0 } text ? text : "none";
+            : string.Join(' ', new[] { _iprev is null ? null : $"iprev={Keyword(_iprev.Result)}", _spfVerdict?.Summary(), _dkimVerdict?.Summary(), _dmarcVerdict?.Summary() }.Where(s => s is not null)) is { Length: > 0 } text ? text : "none";
         FilterLog.Message(
             _logger,
             context.QueueId ?? "-",
@@ -233,6 +250,18 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             _trustedClient ? 0 : _forgedOccurrences.Count,
             decision.ToString(),
             Stopwatch.GetElapsedTime(_messageStarted).TotalMilliseconds);
+    }
+
+    // RFC 8601 section 2.7.3: ptype "policy", property "iprev", the address checked; the name goes in the comment.
+    private static AuthenticationMethodResult IprevEntry(IprevEvaluation iprev) =>
+        new("iprev", Keyword(iprev.Result), iprev.Name ?? iprev.Reason, [new("policy.iprev", iprev.Address.ToString())]);
+
+    private static string Keyword(IprevResult result) => result.ToString().ToLowerInvariant();
+
+    private async ValueTask<IprevEvaluation> CheckIprevAsync(IprevChecker iprev, IPAddress client)
+    {
+        using var deadline = new CancellationTokenSource(_settings.IprevTimeout);
+        return await iprev.CheckAsync(client, deadline.Token).ConfigureAwait(false);
     }
 
     private static void Apply(DmarcVerdict verdict, MilterMessageResult result)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Milter.Authentication.Dkim;
 using Milter.Authentication.Dmarc;
+using Milter.Authentication.Iprev;
 using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
 using Milter.Dns;
@@ -22,7 +23,8 @@ internal sealed class AuthenticationMilterHandlerFactory : IMilterHandlerFactory
         _checks = new AuthenticationChecks(
             settings.SpfMode == SpfMode.Off ? null : new SpfPolicy(new SpfChecker(resolver, new SpfOptions { ReceiverName = settings.AuthservId }), settings),
             settings.DkimVerify ? new DkimChecker(resolver, settings.Dkim) : null,
-            settings.DmarcMode == DmarcMode.Off ? null : new DmarcEnforcer(new DmarcEvaluator(resolver, settings.Dmarc), settings));
+            settings.DmarcMode == DmarcMode.Off ? null : new DmarcEnforcer(new DmarcEvaluator(resolver, settings.Dmarc), settings),
+            settings.IprevCheck ? new IprevChecker(resolver) : null);
     }
 
     public IMilterHandler Create() => new AuthenticationMilterHandler(_settings, _checks, _logger);

@@ -24,9 +24,11 @@ internal sealed record DkimVerdict(IReadOnlyList<DkimSignatureResult> Signatures
             Add(properties, "header.s", signature.Selector);
             Add(properties, "header.a", signature.Algorithm);
             Add(properties, "header.b", signature.SignaturePrefix);
-            var comment = signature.Result == DkimResult.Pass
-                ? (signature.Testing ? "test key" : null)
-                : signature.Reason;
+            // A pass under l= covers only part of the body; readers of the header should see that, as they should a test key.
+            var notes = signature.Result == DkimResult.Pass
+                ? new[] { signature.Testing ? "test key" : null, signature.BodyLength is { } length ? $"l={length}" : null }.Where(n => n is not null)
+                : [signature.Reason];
+            var comment = string.Join("; ", notes) is { Length: > 0 } text ? text : null;
             yield return new AuthenticationMethodResult("dkim", Keyword(signature.Result), comment, properties);
         }
     }
