@@ -7,21 +7,22 @@ using Milter.TestKit.Postfix;
 namespace Milter.IntegrationTests.Support;
 
 /// <summary>
-/// The real mail path of one fixture: SMTP client → private Postfix → in-process milter server → Postfix → recording sink.
+/// The real mail path of one fixture: SMTP client → private Postfix → a milter (the in-process server with a test
+/// handler, or the authmilter process) → Postfix → recording sink.
 /// </summary>
 public sealed class MailPath : IAsyncDisposable
 {
     /// <summary>Generous wait for anything that crosses Postfix (a 2-core CI machine may be busy).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private MailPath(MilterServer milter, SmtpSink sink, PostfixInstance postfix)
+    private readonly IAsyncDisposable _milter;
+
+    private MailPath(IAsyncDisposable milter, SmtpSink sink, PostfixInstance postfix)
     {
-        Milter = milter;
+        _milter = milter;
         Sink = sink;
         Postfix = postfix;
     }
-
-    public MilterServer Milter { get; }
 
     public SmtpSink Sink { get; }
 
@@ -31,11 +32,28 @@ public sealed class MailPath : IAsyncDisposable
     public static async Task<MailPath> StartAsync(IMilterHandlerFactory handlers)
     {
         var milter = new MilterServer(MilterEndpoint.Parse("inet:0@127.0.0.1"), handlers, new MilterServerOptions(), NullLoggerFactory.Instance);
-        SmtpSink? sink = null;
         try
         {
             await milter.StartAsync(CancellationToken.None);
-            var milterPort = ((IPEndPoint)milter.LocalEndPoint!).Port;
+        }
+        catch
+        {
+            await milter.DisposeAsync();
+            throw;
+        }
+
+        return await StartAsync(((IPEndPoint)milter.LocalEndPoint!).Port, milter);
+    }
+
+    /// <summary>
+    /// Starts the sink and Postfix pointing at a milter already listening on loopback <paramref name="milterPort"/>;
+    /// the path owns <paramref name="milter"/> and disposes it last (also when the start fails).
+    /// </summary>
+    public static async Task<MailPath> StartAsync(int milterPort, IAsyncDisposable milter)
+    {
+        SmtpSink? sink = null;
+        try
+        {
             sink = SmtpSink.Start();
             var postfix = await PostfixInstance.StartAsync(new PostfixInstanceOptions
             {
@@ -86,7 +104,7 @@ public sealed class MailPath : IAsyncDisposable
         }
         finally
         {
-            await Milter.DisposeAsync();
+            await _milter.DisposeAsync();
             await Sink.DisposeAsync();
         }
     }
