@@ -19,6 +19,7 @@ public static class ConfigKeys
     private const string Spf = "SPF";
     private const string Dkim = "DKIM";
     private const string Dmarc = "DMARC";
+    private const string Arc = "ARC";
 
     /// <summary>All keys.</summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
@@ -117,6 +118,11 @@ public static class ConfigKeys
             (s, v) => s.RejectMalformedFrom = ConfigValue.ParseBool(v), s => YesNo(s.RejectMalformedFrom)),
         new("DmarcTimeout", Dmarc, "Time limit for one message's DMARC lookups; past it the result is temperror.",
             (s, v) => s.DmarcTimeout = ConfigValue.ParseDuration(v, TimeSpan.FromMilliseconds(100)), s => ConfigValue.Format(s.DmarcTimeout)),
+        new("ArcVerify", Arc, "Validate ARC chains (RFC 8617) and report them as arc= results; uses the DKIM key rules and `DkimTimeout`.",
+            (s, v) => s.ArcVerify = ConfigValue.ParseBool(v), s => YesNo(s.ArcVerify)),
+        new("ArcTrustedSealers", Arc, "Comma-separated sealer domains (mailing lists, forwarders) whose passing ARC chain with a recorded dmarc=pass overrides a DMARC reject or quarantine.",
+            (s, v) => s.ArcTrustedSealers = ConfigValue.ParseList(v).Select(d => d.TrimEnd('.').ToLowerInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            s => s.ArcTrustedSealers.Count == 0 ? "(none)" : string.Join(", ", s.ArcTrustedSealers.Order())),
     ];
 
     /// <summary>The keys by name, case-insensitive.</summary>

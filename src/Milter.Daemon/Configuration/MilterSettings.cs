@@ -120,6 +120,12 @@ public sealed class MilterSettings
     /// <summary>Key <c>IprevTimeout</c>: the bound on one client's iprev lookups. Defaults to 10 s.</summary>
     public TimeSpan IprevTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Key <c>ArcVerify</c>: validate ARC chains (RFC 8617). Defaults to yes.</summary>
+    public bool ArcVerify { get; set; } = true;
+
+    /// <summary>Key <c>ArcTrustedSealers</c>: sealer domains whose recorded DMARC pass may override a DMARC reject or quarantine. Defaults to none.</summary>
+    public IReadOnlySet<string> ArcTrustedSealers { get; set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The listener options these settings describe.</summary>
     public MilterServerOptions ToServerOptions() => new()
     {

@@ -1,3 +1,4 @@
+using Milter.Authentication.Arc;
 using Milter.Authentication.Dkim;
 using Milter.Authentication.Iprev;
 
@@ -8,4 +9,5 @@ namespace Milter.Daemon.Filtering;
 /// <param name="Dkim">DKIM verification; null with <c>DkimVerify no</c>.</param>
 /// <param name="Dmarc">DMARC with its enforcement; null with <c>DmarcMode off</c>.</param>
 /// <param name="Iprev">The reverse-DNS check; null with <c>IprevCheck no</c>.</param>
-internal sealed record AuthenticationChecks(SpfPolicy? Spf, DkimChecker? Dkim, DmarcEnforcer? Dmarc, IprevChecker? Iprev);
+/// <param name="Arc">ARC chain validation; null with <c>ArcVerify no</c>.</param>
+internal sealed record AuthenticationChecks(SpfPolicy? Spf, DkimChecker? Dkim, DmarcEnforcer? Dmarc, IprevChecker? Iprev, ArcChecker? Arc);

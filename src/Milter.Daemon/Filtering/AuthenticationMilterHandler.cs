@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Milter.Authentication.Arc;
 using Milter.Authentication.Dkim;
 using Milter.Authentication.Iprev;
 using Milter.Authentication.Results;
@@ -20,7 +21,6 @@ namespace Milter.Daemon.Filtering;
 /// </summary>
 internal sealed class AuthenticationMilterHandler : IMilterHandler
 {
-    private const string DkimSignatureField = "DKIM-Signature";
     private static readonly ValueTask<MilterDecision> ContinueDecision = ValueTask.FromResult(MilterDecision.Continue);
     private static readonly ValueTask<MilterDecision> SkipDecision = ValueTask.FromResult(MilterDecision.Skip);
 
@@ -47,6 +47,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private DkimVerdict? _dkimVerdict;
     private DmarcVerdict? _dmarcVerdict;
     private IprevEvaluation? _iprev;
+    private ArcResult? _arc;
 
     /// <param name="settings">The daemon configuration.</param>
     /// <param name="checks">The checks that are switched on.</param>
@@ -58,7 +59,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         _logger = logger;
         _spool = new MessageSpool(settings.SpoolThreshold, settings.TempDirectory);
         var stages = MilterStages.Connect | MilterStages.Helo | MilterStages.MailFrom | MilterStages.Header;
-        if (checks.Dkim is not null)
+        if (checks.Dkim is not null || checks.Arc is not null)
         {
             stages |= MilterStages.EndOfHeaders | MilterStages.Body;
         }
@@ -118,9 +119,9 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             _fromValues.Add(header.Value);
         }
 
-        if (_skipReason is null && _checks.Dkim is not null)
+        if (_skipReason is null && (_checks.Dkim is not null || _checks.Arc is not null))
         {
-            _signed |= header.Name.Equals(DkimSignatureField, StringComparison.OrdinalIgnoreCase);
+            _signed |= IsSignature(header.Name);
             _spool.AddHeader(header);
         }
 
@@ -165,6 +166,11 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
                 _dkimVerdict = new DkimVerdict(_signed ? await VerifyDkimAsync(dkim).ConfigureAwait(false) : []);
             }
 
+            if (_checks.Arc is { } arc)
+            {
+                _arc = _signed ? await VerifyArcAsync(arc).ConfigureAwait(false) : new ArcResult { Result = ArcChainResult.None, Reason = "no ARC header fields" };
+            }
+
             if (_checks.Iprev is { } iprev && context.Connection?.Address is { } client)
             {
                 _iprev ??= await CheckIprevAsync(iprev, client).ConfigureAwait(false);
@@ -172,7 +178,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
 
             if (_checks.Dmarc is { } dmarc)
             {
-                _dmarcVerdict = await dmarc.EvaluateAsync(_fromValues, _spfVerdict, _dkimVerdict).ConfigureAwait(false);
+                _dmarcVerdict = await dmarc.EvaluateAsync(_fromValues, _spfVerdict, _dkimVerdict, _arc).ConfigureAwait(false);
                 Apply(_dmarcVerdict, result);
             }
 
@@ -187,7 +193,8 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
                 .. _iprev is null ? [] : new[] { IprevEntry(_iprev) },
                 .. _spfVerdict?.MethodResults() ?? [],
                 .. _dkimVerdict?.MethodResults() ?? [],
-                .. _dmarcVerdict?.Check.ToAuthenticationResults() ?? [],
+                .. _arc is null ? [] : new[] { ArcEntry(_arc, context.Connection?.Address) },
+                .. _dmarcVerdict?.MethodResults() ?? [],
             ];
             result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods.ToArray())));
         }
@@ -205,6 +212,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         _spfVerdict = null;
         _dkimVerdict = null;
         _dmarcVerdict = null;
+        _arc = null;
         _fromValues.Clear();
         _spool.Reset();
     }
@@ -239,7 +247,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     {
         var results = _skipReason is not null
             ? $"skipped ({_skipReason})"
-            : string.Join(' ', new[] { _iprev is null ? null : $"iprev={Keyword(_iprev.Result)}", _spfVerdict?.Summary(), _dkimVerdict?.Summary(), _dmarcVerdict?.Summary() }.Where(s => s is not null)) is { Length: > 0 } text ? text : "none";
+            : string.Join(' ', new[] { _iprev is null ? null : $"iprev={Keyword(_iprev.Result)}", _spfVerdict?.Summary(), _dkimVerdict?.Summary(), _arc is null ? null : $"arc={ArcKeyword(_arc.Result)}", _dmarcVerdict?.Summary() }.Where(s => s is not null)) is { Length: > 0 } text ? text : "none";
         FilterLog.Message(
             _logger,
             context.QueueId ?? "-",
@@ -257,6 +265,46 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         new("iprev", Keyword(iprev.Result), iprev.Name ?? iprev.Reason, [new("policy.iprev", iprev.Address.ToString())]);
 
     private static string Keyword(IprevResult result) => result.ToString().ToLowerInvariant();
+
+    private static bool IsSignature(string name) =>
+        name.Equals("DKIM-Signature", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("ARC-Seal", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("ARC-Message-Signature", StringComparison.OrdinalIgnoreCase);
+
+    // RFC 8617 section 10.1 registers none, pass and fail; a transient key failure is said as temperror rather than
+    // passed off as a fail that a later retry could contradict.
+    private static string ArcKeyword(ArcChainResult result) => result.ToString().ToLowerInvariant();
+
+    // RFC 8617 section 10.1: header.oldest-pass for a passing chain, smtp.remote-ip for every result.
+    private static AuthenticationMethodResult ArcEntry(ArcResult arc, IPAddress? client)
+    {
+        var properties = new List<KeyValuePair<string, string>>(2);
+        if (arc.OldestPass is { } oldest)
+        {
+            properties.Add(new("header.oldest-pass", oldest.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        if (client is not null)
+        {
+            properties.Add(new("smtp.remote-ip", client.ToString()));
+        }
+
+        return new AuthenticationMethodResult("arc", ArcKeyword(arc.Result), arc.Result is ArcChainResult.Pass or ArcChainResult.None ? null : arc.Reason, properties);
+    }
+
+    private async ValueTask<ArcResult> VerifyArcAsync(ArcChecker arc)
+    {
+        using var deadline = new CancellationTokenSource(_settings.DkimTimeout);
+        using var message = _spool.OpenRead();
+        try
+        {
+            return await arc.VerifyAsync(message, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return new ArcResult { Result = ArcChainResult.TempError, Reason = "time limit reached while reading the header" };
+        }
+    }
 
     private async ValueTask<IprevEvaluation> CheckIprevAsync(IprevChecker iprev, IPAddress client)
     {

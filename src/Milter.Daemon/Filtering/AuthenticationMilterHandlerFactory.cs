@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Milter.Authentication.Arc;
 using Milter.Authentication.Dkim;
 using Milter.Authentication.Dmarc;
 using Milter.Authentication.Iprev;
@@ -24,7 +25,8 @@ internal sealed class AuthenticationMilterHandlerFactory : IMilterHandlerFactory
             settings.SpfMode == SpfMode.Off ? null : new SpfPolicy(new SpfChecker(resolver, new SpfOptions { ReceiverName = settings.AuthservId }), settings),
             settings.DkimVerify ? new DkimChecker(resolver, settings.Dkim) : null,
             settings.DmarcMode == DmarcMode.Off ? null : new DmarcEnforcer(new DmarcEvaluator(resolver, settings.Dmarc), settings),
-            settings.IprevCheck ? new IprevChecker(resolver) : null);
+            settings.IprevCheck ? new IprevChecker(resolver) : null,
+            settings.ArcVerify ? new ArcChecker(new DnsDkimPublicKeyLocator(resolver, settings.Dkim)) : null);
     }
 
     public IMilterHandler Create() => new AuthenticationMilterHandler(_settings, _checks, _logger);

@@ -1,3 +1,4 @@
+using Milter.Authentication.Arc;
 using Milter.Authentication.Dkim;
 using Milter.Authentication.Dmarc;
 using Milter.Daemon.Configuration;
@@ -20,7 +21,7 @@ internal sealed class DmarcEnforcer
         _settings = settings;
     }
 
-    public async ValueTask<DmarcVerdict> EvaluateAsync(IReadOnlyList<string> fromValues, SpfVerdict? spf, DkimVerdict? dkim)
+    public async ValueTask<DmarcVerdict> EvaluateAsync(IReadOnlyList<string> fromValues, SpfVerdict? spf, DkimVerdict? dkim, ArcResult? arc)
     {
         var authors = AuthorDomainExtractor.Extract(fromValues);
         var spfInput = spf is null ? DmarcSpfInput.NotChecked : new DmarcSpfInput(spf.MailFrom.Result, spf.MailFrom.Domain);
@@ -41,6 +42,11 @@ internal sealed class DmarcEnforcer
         }
 
         var (action, reason) = Decide(check);
+        if (action is DmarcAction.Reject or DmarcAction.Quarantine && check.Result == DmarcResult.Fail && TrustedSealer(arc) is { } sealer)
+        {
+            return new DmarcVerdict(check, DmarcAction.None, null, sealer);
+        }
+
         return new DmarcVerdict(check, action, reason is null ? null : ReplyText.Printable(reason));
     }
 
@@ -79,6 +85,13 @@ internal sealed class DmarcEnforcer
 
         return (DmarcAction.None, null);
     }
+
+    // RFC 8617 section 7.2.1: a receiver may trust what a sealer it knows recorded before the message was changed.
+    private string? TrustedSealer(ArcResult? arc) =>
+        arc is { Result: ArcChainResult.Pass }
+            ? arc.Instances.FirstOrDefault(i => i.SealDomain is { } domain && _settings.ArcTrustedSealers.Contains(domain)
+                && i.Results.Any(r => r.Method == "dmarc" && r.Result == "pass"))?.SealDomain
+            : null;
 
     private static DmarcDkimOutcome Outcome(DkimResult result) => result switch
     {

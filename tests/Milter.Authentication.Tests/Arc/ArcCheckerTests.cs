@@ -1,3 +1,4 @@
+using Milter.TestKit.Mail;
 using System.Text;
 using System.Text.RegularExpressions;
 using Milter.Authentication.Arc;

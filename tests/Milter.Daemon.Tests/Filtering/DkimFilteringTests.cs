@@ -94,5 +94,5 @@ public class DkimFilteringTests
         result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results").Value;
 
     private Task<MilterTransactionResult> SendAsync(string message, params string[] settings) =>
-        FilterHarness.SendAsync(FilterHarness.Settings(["SpfMode off", "DmarcMode off", "IprevCheck no", .. settings]), _dns, ParsedEml.Parse(Encoding.ASCII.GetBytes(message)), "<joe@football.example.com>", Client, "mail.football.example.com");
+        FilterHarness.SendAsync(FilterHarness.Settings(["SpfMode off", "DmarcMode off", "IprevCheck no", "ArcVerify no", .. settings]), _dns, ParsedEml.Parse(Encoding.ASCII.GetBytes(message)), "<joe@football.example.com>", Client, "mail.football.example.com");
 }

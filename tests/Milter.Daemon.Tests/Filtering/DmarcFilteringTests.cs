@@ -124,7 +124,7 @@ public class DmarcFilteringTests
         Assert.That(ResultsHeader(result), Does.EndWith("dmarc=pass (p=reject sp=reject dis=none) header.from=football.example.com"));
     }
 
-    private static MilterSettings Settings(params string[] lines) => FilterHarness.Settings(["SpfIgnoreHelo yes", "IprevCheck no", .. lines]);
+    private static MilterSettings Settings(params string[] lines) => FilterHarness.Settings(["SpfIgnoreHelo yes", "IprevCheck no", "ArcVerify no", .. lines]);
 
     private static string ResultsHeader(MilterTransactionResult result) =>
         result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results").Value

@@ -34,7 +34,7 @@ public class IprevFilteringTests
     public async Task EndOfMessage_TwoMessagesOnOneConnection_LooksUpOnce()
     {
         var dns = new InMemoryDnsResolver().AddPtr(Client, "mail.example.org").AddAddress("mail.example.org", Client);
-        var settings = FilterHarness.Settings("SpfMode off", "DkimVerify no", "DmarcMode off");
+        var settings = FilterHarness.Settings("SpfMode off", "DkimVerify no", "DmarcMode off", "ArcVerify no");
         await using var server = await FilterHarness.StartAsync(settings, dns);
         await using var connection = await MilterClient.OpenAsync(server.LocalEndPoint!);
         await connection.NegotiateAsync();
@@ -49,7 +49,7 @@ public class IprevFilteringTests
 
     private static async Task<string> ResultsHeaderAsync(IDnsResolver dns, string iprev)
     {
-        var settings = FilterHarness.Settings("SpfMode off", "DkimVerify no", "DmarcMode off", iprev);
+        var settings = FilterHarness.Settings("SpfMode off", "DkimVerify no", "DmarcMode off", "ArcVerify no", iprev);
         var result = await FilterHarness.SendAsync(settings, dns, Message, "<a@example.org>", Client, "mail.example.org");
         return result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results").Value;
     }

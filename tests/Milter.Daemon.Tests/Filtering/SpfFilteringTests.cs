@@ -140,7 +140,7 @@ public class SpfFilteringTests
         Assert.That(_dns.QueryCount, Is.Zero);
     }
 
-    private static MilterSettings Settings(params string[] lines) => FilterHarness.Settings(["DmarcMode off", "IprevCheck no", .. lines]);
+    private static MilterSettings Settings(params string[] lines) => FilterHarness.Settings(["DmarcMode off", "IprevCheck no", "ArcVerify no", .. lines]);
 
     private Task<MilterServer> StartAsync(MilterSettings settings) => FilterHarness.StartAsync(settings, _dns);
 

@@ -57,7 +57,7 @@ public class DaemonProcessTests
     public async Task Main_Serving_InsertsResultsRemovesForgedHeaderAndStopsCleanlyOnSigterm()
     {
         var port = DaemonProcess.FreePort();
-        await using var daemon = DaemonProcess.Start([$"Socket inet:{port}@127.0.0.1", "AuthservId mx.test.example", "TrustedNetworks 10.0.0.0/8", "SpfMode off", "DkimVerify no", "DmarcMode off", "IprevCheck no"]);
+        await using var daemon = DaemonProcess.Start([$"Socket inet:{port}@127.0.0.1", "AuthservId mx.test.example", "TrustedNetworks 10.0.0.0/8", "SpfMode off", "DkimVerify no", "DmarcMode off", "IprevCheck no", "ArcVerify no"]);
         await daemon.WaitUntilListeningAsync(StartTimeout);
         var message = ParsedEml.Parse(Encoding.ASCII.GetBytes(
             "Authentication-Results: other.example; spf=pass\r\n" +

@@ -46,6 +46,7 @@ public class SpfThroughPostfixTests
             "DkimVerify no",
             "DmarcMode off",
             "IprevCheck no",
+            "ArcVerify no",
         ]);
     }
 
@@ -121,6 +122,7 @@ public class SpfThroughPostfixTests
             "SpfTempfailOnError yes",
             "DmarcMode off",
             "IprevCheck no",
+            "ArcVerify no",
         ]);
         await using var client = await path.Mail.ConnectAsync("192.0.2.1", "mail.pass.test");
 

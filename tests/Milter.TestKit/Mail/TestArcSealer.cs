@@ -1,8 +1,7 @@
-using Milter.Authentication.Tests.Dkim;
 using MimeKit;
 using MimeKit.Cryptography;
 
-namespace Milter.Authentication.Tests.Arc;
+namespace Milter.TestKit.Mail;
 
 /// <summary>
 /// Seals test messages with MimeKit's ARC signer and the RFC 8463 RSA test key (published at
@@ -15,7 +14,7 @@ public sealed class TestArcSealer : ArcSigner
 
     /// <summary>A sealer for <paramref name="domain"/> whose ARC-Authentication-Results says <paramref name="results"/> under <paramref name="authservId"/>.</summary>
     public TestArcSealer(string domain, string authservId, params AuthenticationMethodResult[] results)
-        : base(DkimCorpus.PathOf("rfc8463", "test.rsa.private.pem"), domain, "test", DkimSignatureAlgorithm.RsaSha256)
+        : base(RepositoryPaths.SharedTestData("dkim", "rfc8463", "test.rsa.private.pem"), domain, "test", DkimSignatureAlgorithm.RsaSha256)
     {
         _authservId = authservId;
         _results = results;
@@ -29,7 +28,7 @@ public sealed class TestArcSealer : ArcSigner
         get
         {
             const string Name = "test._domainkey.football.example.com ";
-            return File.ReadAllLines(DkimCorpus.PathOf("rfc8463", "dns.txt")).Single(line => line.StartsWith(Name, StringComparison.Ordinal))[Name.Length..];
+            return File.ReadAllLines(RepositoryPaths.SharedTestData("dkim", "rfc8463", "dns.txt")).Single(line => line.StartsWith(Name, StringComparison.Ordinal))[Name.Length..];
         }
     }
 
