@@ -32,6 +32,11 @@ public static class AuthenticationResultsHeader
                 text.Append(" (").Append(EscapeComment(comment)).Append(')');
             }
 
+            if (result.Reason is { } reason)
+            {
+                text.Append(" reason=").Append(QuoteIfNeeded(reason));
+            }
+
             foreach (var (property, value) in result.Properties)
             {
                 text.Append(' ').Append(property).Append('=').Append(QuoteIfNeeded(value));
