@@ -10,7 +10,11 @@ namespace Milter.TestKit.Dns;
 ///     mail 300 A   192.0.2.25
 ///     """)
 /// </code></example>
-/// <param name="Origin">The zone apex, e.g. <c>example.test</c> (a trailing dot is optional).</param>
+/// <param name="Origin">
+/// The zone apex, e.g. <c>example.test</c> (a trailing dot is optional). <c>.</c> is the root zone: it holds names of
+/// any domain, so every name is answered (NXDOMAIN when absent) and knotd follows CNAMEs between domains, as a
+/// recursive resolver would; delegations (NS records below the apex) do not belong in it.
+/// </param>
 /// <param name="Records">The records, without $ORIGIN, $TTL or SOA.</param>
 public sealed record DnsTestZone(string Origin, string Records)
 {
@@ -23,15 +27,18 @@ public sealed record DnsTestZone(string Origin, string Records)
     /// </summary>
     public TimeSpan NegativeTtl { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The origin without the trailing dot.</summary>
+    /// <summary>The origin without the trailing dot; empty for the root zone.</summary>
     public string Name => Origin.TrimEnd('.');
+
+    /// <summary>The origin as an absolute name, with the trailing dot: <c>example.test.</c>, or <c>.</c> for the root zone.</summary>
+    public string AbsoluteName => Name + ".";
 
     /// <summary>The zone file knotd loads.</summary>
     public string ToZoneFile() =>
         $"""
-        $ORIGIN {Name}.
+        $ORIGIN {AbsoluteName}
         $TTL {(long)DefaultTtl.TotalSeconds}
-        @ SOA ns.{Name}. hostmaster.{Name}. 1 3600 900 604800 {(long)NegativeTtl.TotalSeconds}
+        @ SOA ns hostmaster 1 3600 900 604800 {(long)NegativeTtl.TotalSeconds}
         {Records}
 
         """;

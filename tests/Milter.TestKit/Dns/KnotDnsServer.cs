@@ -81,6 +81,7 @@ public sealed class KnotDnsServer : IDisposable
                 Directory.CreateDirectory(Path.Combine(directory, sub));
             }
 
+            // knotd's "%s" is the name without the trailing dot, empty for the root zone (whose file is ".zone").
             foreach (var zone in zoneList)
             {
                 await File.WriteAllTextAsync(Path.Combine(directory, "zones", zone.Name + ".zone"), zone.ToZoneFile(), cancellationToken);
@@ -185,7 +186,7 @@ public sealed class KnotDnsServer : IDisposable
             """);
         foreach (var zone in zones)
         {
-            text.Append($"  - domain: {zone.Name}\n");
+            text.Append($"  - domain: {zone.AbsoluteName}\n");
         }
 
         return text.ToString();
@@ -232,7 +233,7 @@ public sealed class KnotDnsServer : IDisposable
             ThrowDnsErrors = false,
         });
         var deadline = Stopwatch.StartNew();
-        var waiting = zones.Select(z => z.Name).ToList();
+        var waiting = zones.Select(z => z.AbsoluteName).ToList();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
