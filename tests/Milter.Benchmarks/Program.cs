@@ -1,16 +1,20 @@
 using System.Net.Sockets;
 using BenchmarkDotNet.Running;
+using Milter.Benchmarks.BigMessage;
 using Milter.Benchmarks.Load;
 using Milter.Benchmarks.Serve;
+using Milter.Benchmarks.Spf;
 
 namespace Milter.Benchmarks;
 
-/// <summary>Entry point: <c>load</c>, <c>serve-noop</c> or <c>bench</c>.</summary>
+/// <summary>Entry point: <c>load</c>, <c>serve-noop</c>, <c>spf</c>, <c>bigmessage</c> or <c>bench</c>.</summary>
 public static class Program
 {
     private const string Usage = """
         usage: Milter.Benchmarks load ...        drive a milter with concurrent MTA connections
                Milter.Benchmarks serve-noop ...  host the engine with a no-op handler until Ctrl-C/SIGTERM
+               Milter.Benchmarks spf ...         SPF evaluations per second through the product's DNS stack and knotd
+               Milter.Benchmarks bigmessage ...  the authmilter daemon's RSS rise for one big DKIM-signed message
                Milter.Benchmarks bench [BenchmarkDotNet args]   codec micro-benchmarks
         """;
 
@@ -28,6 +32,10 @@ public static class Program
                     return await new LoadRunner(LoadOptions.Parse(rest)).RunAsync(Console.Out).ConfigureAwait(false);
                 case "serve-noop":
                     return await NoopServer.RunAsync(ServeOptions.Parse(rest), Console.Out).ConfigureAwait(false);
+                case "spf":
+                    return await SpfRateRunner.RunAsync(SpfRateOptions.Parse(rest), Console.Out).ConfigureAwait(false);
+                case "bigmessage":
+                    return await BigMessageRunner.RunAsync(BigMessageOptions.Parse(rest), Console.Out).ConfigureAwait(false);
                 case "bench":
                     var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                     return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
@@ -35,6 +43,8 @@ public static class Program
                     Console.Error.WriteLine(Usage);
                     Console.Error.WriteLine(LoadOptions.Usage);
                     Console.Error.WriteLine(ServeOptions.Usage);
+                    Console.Error.WriteLine(SpfRateOptions.Usage);
+                    Console.Error.WriteLine(BigMessageOptions.Usage);
                     return 2;
             }
         }
@@ -44,7 +54,7 @@ public static class Program
             Console.Error.WriteLine(Usage);
             return 2;
         }
-        catch (Exception exception) when (exception is IOException or SocketException)
+        catch (Exception exception) when (exception is IOException or SocketException or TimeoutException or InvalidOperationException)
         {
             Console.Error.WriteLine(exception.Message);
             return 2;

@@ -57,7 +57,7 @@ public sealed class LoadRunner
         output.WriteLine($"connections       {_options.Connections}");
         output.WriteLine($"messages          {all.Length} in {elapsed.TotalSeconds:F2} s{(hardLimit.IsCancellationRequested ? " (hard timeout hit)" : string.Empty)}");
         output.WriteLine($"messages/s        {all.Length / elapsed.TotalSeconds:F0}");
-        output.WriteLine($"latency ms        p50 {Percentile(all, 0.50):F3}  p90 {Percentile(all, 0.90):F3}  p99 {Percentile(all, 0.99):F3}  max {Percentile(all, 1.0):F3}");
+        output.WriteLine($"latency ms        p50 {Percentiles.Milliseconds(all, 0.50):F3}  p90 {Percentiles.Milliseconds(all, 0.90):F3}  p99 {Percentiles.Milliseconds(all, 0.99):F3}  max {Percentiles.Milliseconds(all, 1.0):F3}");
         output.WriteLine($"refused           {Interlocked.Read(ref _refused)} (milter verdict other than continue/accept)");
         output.WriteLine($"errors            {Interlocked.Read(ref _errors)}");
         lock (_errorSamples)
@@ -82,17 +82,6 @@ public sealed class LoadRunner
         }
 
         return Interlocked.Read(ref _errors) == 0 && !hardLimit.IsCancellationRequested ? 0 : 1;
-    }
-
-    private static double Percentile(long[] sortedTicks, double fraction)
-    {
-        if (sortedTicks.Length == 0)
-        {
-            return 0;
-        }
-
-        var index = (int)Math.Min(sortedTicks.Length - 1, Math.Ceiling(fraction * sortedTicks.Length) - 1);
-        return sortedTicks[Math.Max(0, index)] * 1000.0 / Stopwatch.Frequency;
     }
 
     private async Task<List<long>> RunConnectionAsync(int index, EndPoint endPoint, CancellationToken cancellationToken)
