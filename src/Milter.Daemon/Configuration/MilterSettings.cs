@@ -42,6 +42,9 @@ public sealed class MilterSettings
     /// <summary>Key <c>OnError</c>: tempfail, accept or reject. Defaults to tempfail.</summary>
     public MilterDecision OnError { get; set; } = MilterDecision.Tempfail;
 
+    /// <summary>Key <c>ProgressInterval</c>: how often SMFIR_PROGRESS is sent while a message's checks run. Defaults to 10 s.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Key <c>LogLevel</c>: trace, debug, info, warn, error. Defaults to info.</summary>
     public string LogLevel { get; set; } = "info";
 
@@ -101,6 +104,9 @@ public sealed class MilterSettings
 
     /// <summary>Key <c>DmarcRejectAction</c>: what <c>p=reject</c> does, reject or quarantine. Defaults to reject.</summary>
     public DmarcPolicy DmarcRejectAction { get; set; } = DmarcPolicy.Reject;
+
+    /// <summary>Key <c>DmarcRejectText</c>: the text of the 550 5.7.26 reply; <c>{domain}</c> is the author domain.</summary>
+    public string DmarcRejectText { get; set; } = "Rejected by DMARC policy for {domain}";
 
     /// <summary>Key <c>DmarcTempfailOnError</c>: answer a DMARC temperror with 451 4.4.3. Defaults to no.</summary>
     public bool DmarcTempfailOnError { get; set; }

@@ -146,7 +146,25 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         return ContinueDecision;
     }
 
+    // While slow DNS holds the checks up, SMFIR_PROGRESS keeps the MTA's milter timeout from firing.
     public async ValueTask<MilterMessageResult> OnEndOfMessageAsync(MilterContext context, IMilterProgress progress, CancellationToken cancellationToken)
+    {
+        var work = CheckMessageAsync(context).AsTask();
+        if (!work.IsCompleted)
+        {
+            using var stop = new CancellationTokenSource();
+            while (await Task.WhenAny(work, Task.Delay(_settings.ProgressInterval, stop.Token)).ConfigureAwait(false) != work)
+            {
+                await progress.ReportAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        return await work.ConfigureAwait(false);
+    }
+
+    private async ValueTask<MilterMessageResult> CheckMessageAsync(MilterContext context)
     {
         var result = new MilterMessageResult();
 
@@ -316,8 +334,12 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     {
         switch (verdict.Action)
         {
-            case DmarcAction.Reject:
+            case DmarcAction.RefuseFrom:
                 result.Decision = MilterDecision.Reply("550", "5.7.1", verdict.Reason!);
+                break;
+            case DmarcAction.Reject:
+                // RFC 7372 section 3.3: 5.7.26, multiple authentication checks (SPF and DKIM under DMARC) failed.
+                result.Decision = MilterDecision.Reply("550", "5.7.26", verdict.Reason!);
                 break;
             case DmarcAction.Quarantine:
                 result.Quarantine(verdict.Reason!);

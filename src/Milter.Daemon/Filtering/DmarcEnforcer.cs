@@ -60,19 +60,21 @@ internal sealed class DmarcEnforcer
         var problem = check.Authors.Problem;
         if (_settings.RejectMultiValueFrom && problem is AuthorDomainProblem.MultipleFromHeaders or AuthorDomainProblem.MultipleAddresses or AuthorDomainProblem.GroupSyntax)
         {
-            return (DmarcAction.Reject, $"message has several From authors ({check.Authors.Detail ?? problem.ToString()})");
+            return (DmarcAction.RefuseFrom, $"message has several From authors ({check.Authors.Detail ?? problem.ToString()})");
         }
 
         if (_settings.RejectMalformedFrom && problem is AuthorDomainProblem.NoFromHeader or AuthorDomainProblem.Unparsable or AuthorDomainProblem.NoDomain or AuthorDomainProblem.InvalidDomain)
         {
-            return (DmarcAction.Reject, $"message has no usable From address ({check.Authors.Detail ?? problem.ToString()})");
+            return (DmarcAction.RefuseFrom, $"message has no usable From address ({check.Authors.Detail ?? problem.ToString()})");
         }
 
         var strictest = check.Evaluations.Where(e => e.Disposition == check.Disposition).FirstOrDefault();
         switch (check.Disposition)
         {
+            case DmarcPolicy.Reject when _settings.DmarcRejectAction == DmarcPolicy.Quarantine:
+                return (DmarcAction.Quarantine, $"DMARC policy reject for {strictest!.AuthorDomain}");
             case DmarcPolicy.Reject:
-                return (_settings.DmarcRejectAction == DmarcPolicy.Quarantine ? DmarcAction.Quarantine : DmarcAction.Reject, $"DMARC policy reject for {strictest!.AuthorDomain}");
+                return (DmarcAction.Reject, _settings.DmarcRejectText.Replace("{domain}", strictest!.AuthorDomain, StringComparison.Ordinal));
             case DmarcPolicy.Quarantine:
                 return (DmarcAction.Quarantine, $"DMARC policy quarantine for {strictest!.AuthorDomain}");
         }

@@ -43,7 +43,7 @@ public class ArcFilteringTests
     {
         var result = await SendAsync(Sealed());
 
-        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.1 DMARC policy reject for football.example.com"));
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.26 Rejected by DMARC policy for football.example.com"));
     }
 
     [Test]

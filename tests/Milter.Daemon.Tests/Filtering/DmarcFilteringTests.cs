@@ -40,7 +40,26 @@ public class DmarcFilteringTests
     {
         var result = await SendAsync(Settings(), "a@example.org", "a@example.org", Stranger);
 
-        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.1 DMARC policy reject for example.org"));
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.26 Rejected by DMARC policy for example.org"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_FailWithRejectPolicyAndOwnText_UsesTheText()
+    {
+        var result = await SendAsync(Settings("DmarcRejectText Policy of {domain} says no; see https://example.net/why"), "a@example.org", "a@example.org", Stranger);
+
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.26 Policy of example.org says no; see https://example.net/why"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_SlowPolicyLookup_SendsProgressWhileWaiting()
+    {
+        var slow = new SlowResolver(_dns, "_dmarc.example.org", TimeSpan.FromMilliseconds(700));
+
+        var result = await FilterHarness.SendAsync(Settings("ProgressInterval 200ms"), slow, ParsedEml.Parse(Encoding.ASCII.GetBytes("From: a@example.org\r\n\r\nHi\r\n")), "<a@example.org>", Permitted, Helo);
+
+        Assert.That(result.EndOfMessage!.ProgressCount, Is.GreaterThanOrEqualTo(2));
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
     }
 
     [Test]
@@ -76,7 +95,7 @@ public class DmarcFilteringTests
     {
         var result = await SendAsync(Settings(), "bounce@quarantined.example", "a@example.org", Permitted);
 
-        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.1 DMARC policy reject for example.org"));
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.26 Rejected by DMARC policy for example.org"));
     }
 
     [Test]
@@ -84,7 +103,7 @@ public class DmarcFilteringTests
     {
         var result = await SendAsync(Settings(), "a@relaxed.example", "a@relaxed.example, b@example.org", Stranger);
 
-        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.1 DMARC policy reject for example.org"));
+        Assert.That(result.Reply.Text, Is.EqualTo("550 5.7.26 Rejected by DMARC policy for example.org"));
     }
 
     [Test]
@@ -134,5 +153,26 @@ public class DmarcFilteringTests
     {
         var message = ParsedEml.Parse(Encoding.ASCII.GetBytes($"From: {from}\r\nSubject: dmarc\r\n\r\nHello\r\n"));
         return FilterHarness.SendAsync(settings, _dns, message, $"<{sender}>", client, Helo);
+    }
+
+    private sealed class SlowResolver(IDnsResolver inner, string slowName, TimeSpan delay) : IDnsResolver
+    {
+        public async ValueTask<DnsResponse<string>> QueryTxtAsync(string name, CancellationToken cancellationToken)
+        {
+            if (name == slowName)
+            {
+                await Task.Delay(delay, cancellationToken);
+            }
+
+            return await inner.QueryTxtAsync(name, cancellationToken);
+        }
+
+        public ValueTask<DnsResponse<IPAddress>> QueryAAsync(string name, CancellationToken cancellationToken) => inner.QueryAAsync(name, cancellationToken);
+
+        public ValueTask<DnsResponse<IPAddress>> QueryAaaaAsync(string name, CancellationToken cancellationToken) => inner.QueryAaaaAsync(name, cancellationToken);
+
+        public ValueTask<DnsResponse<MxRecord>> QueryMxAsync(string name, CancellationToken cancellationToken) => inner.QueryMxAsync(name, cancellationToken);
+
+        public ValueTask<DnsResponse<string>> QueryPtrAsync(IPAddress address, CancellationToken cancellationToken) => inner.QueryPtrAsync(address, cancellationToken);
     }
 }

@@ -125,9 +125,9 @@ public class AuthenticationMilterSuiteTests
 
         if (row.SmtpReject != "-")
         {
-            // Upstream answers 550 5.7.0; authmilter 550 5.7.1 (RFC 7372 section 3.2, "delivery not authorized").
+            // Upstream answers 550 5.7.0; authmilter 550 5.7.26 (RFC 7372 section 3.3, "multiple authentication checks failed").
             Assert.That(reply.Code, Is.EqualTo(550), $"upstream: {row.SmtpReject}; daemon log:\n{path.Daemon.Output}");
-            Assert.That(reply.Text, Does.StartWith("5.7.1 DMARC policy reject for "));
+            Assert.That(reply.Text, Does.StartWith("5.7.26 Rejected by DMARC policy for "));
             return;
         }
 
@@ -188,7 +188,7 @@ public class AuthenticationMilterSuiteTests
     {
         var adaptation = Trusted.TryGetValue(row.Id, out var trusted) ? $"trusted, no checks: {trusted}"
             : Differences.TryGetValue(row.Id, out var difference) ? difference.Reason
-            : row.SmtpReject != "-" ? "550 5.7.1 here, 5.7.0 upstream"
+            : row.SmtpReject != "-" ? "550 5.7.26 here, 5.7.0 upstream"
             : null;
         return adaptation is null ? $"{row.Id} {row.Description}" : $"{row.Id} {row.Description} ({adaptation})";
     }
