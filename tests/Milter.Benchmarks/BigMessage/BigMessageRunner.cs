@@ -35,9 +35,8 @@ public static class BigMessageRunner
         try
         {
             var port = DaemonProcess.FreePort();
-            var configPath = Path.Combine(directory, "milter.conf");
-            await File.WriteAllLinesAsync(
-                configPath,
+            await using var daemon = DaemonProcess.StartAt(
+                options.DaemonPath,
                 [
                     $"Socket inet:{port}@127.0.0.1",
                     "SpfMode off",
@@ -46,10 +45,7 @@ public static class BigMessageRunner
                     $"Nameservers {dns.EndPoint}",
                     $"TempDirectory {directory}",
                     "AuthservId bench.example.test",
-                ],
-                hardLimit.Token).ConfigureAwait(false);
-
-            using var daemon = AuthmilterProcess.Start(options.DaemonPath, configPath);
+                ]);
             await daemon.WaitUntilListeningAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             var startup = ProcessStats.TryRead(daemon.Id) ?? throw new IOException($"/proc/{daemon.Id}/status cannot be read.");
             output.WriteLine($"daemon            {options.DaemonPath}, pid {daemon.Id}, inet:{port}@127.0.0.1, knotd on {dns.EndPoint}");

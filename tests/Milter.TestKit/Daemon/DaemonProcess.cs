@@ -42,8 +42,15 @@ public sealed class DaemonProcess : IAsyncDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <c>authmilter</c> with <paramref name="arguments"/>; <paramref name="config"/> lines, if given, become --config.</summary>
-    public static DaemonProcess Start(IEnumerable<string>? config, params string[] arguments)
+    /// <summary>The process id, for reading its statistics from /proc.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Starts the <c>authmilter</c> built next to the tests with <paramref name="arguments"/>; <paramref name="config"/> lines, if given, become --config.</summary>
+    public static DaemonProcess Start(IEnumerable<string>? config, params string[] arguments) =>
+        StartAt(Path.Combine(AppContext.BaseDirectory, "authmilter.dll"), config, arguments);
+
+    /// <summary>Starts the <c>authmilter.dll</c> at <paramref name="daemonPath"/> (e.g. a Release build) like <see cref="Start"/>.</summary>
+    public static DaemonProcess StartAt(string daemonPath, IEnumerable<string>? config, params string[] arguments)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("authmilter-test-").FullName;
         var info = new ProcessStartInfo("dotnet")
@@ -52,7 +59,7 @@ public sealed class DaemonProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "authmilter.dll"));
+        info.ArgumentList.Add(daemonPath);
         if (config is not null)
         {
             var path = Path.Combine(directory, "milter.conf");
