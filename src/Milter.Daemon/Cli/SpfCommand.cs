@@ -84,7 +84,7 @@ internal static class SpfCommand
         }
 
         var checker = new SpfChecker(new DnsClientResolver(settings.Dns), new SpfOptions { ReceiverName = settings.AuthservId, RecordTrace = true });
-        var verdict = await new SpfPolicy(checker, settings).EvaluateAsync(ip, sender, helo).ConfigureAwait(false);
+        var verdict = await new SpfPolicy(checker, settings).EvaluateAsync(ip, sender, helo, CancellationToken.None).ConfigureAwait(false);
         Print(verdict, settings, output);
         return ExitCodes.Success;
     }

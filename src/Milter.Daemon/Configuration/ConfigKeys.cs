@@ -109,7 +109,7 @@ public static class ConfigKeys
             s => s.Dmarc.Discovery == DmarcDiscoveryMode.PublicSuffixList ? "psl" : "treewalk"),
         new("PublicSuffixList", Dmarc, "The Public Suffix List file for `DmarcDiscovery psl` (Debian package publicsuffix).",
             (s, v) => Guard(() => s.Dmarc.PublicSuffixListPath = v), s => s.Dmarc.PublicSuffixListPath),
-        new("DmarcRejectAction", Dmarc, "What `p=reject` does in enforce mode: `reject` (550 5.7.1) or `quarantine` (Postfix's hold queue).",
+        new("DmarcRejectAction", Dmarc, "What `p=reject` does in enforce mode: `reject` (550 5.7.26) or `quarantine` (Postfix's hold queue).",
             (s, v) => s.DmarcRejectAction = ConfigValue.ParseChoice(v, "reject", "quarantine") == "reject" ? DmarcPolicy.Reject : DmarcPolicy.Quarantine,
             s => s.DmarcRejectAction.ToString().ToLowerInvariant()),
         new("DmarcRejectText", Dmarc, "Text of the `550 5.7.26` reply to a DMARC reject; `{domain}` is replaced by the author domain.",

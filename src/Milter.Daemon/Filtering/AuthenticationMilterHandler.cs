@@ -44,6 +44,8 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private string? _skipReason;
     private bool _signed;
     private SpfVerdict? _spfVerdict;
+    private Task<SpfVerdict>? _pendingSpf;
+    private CancellationTokenSource? _messageAbort;
     private DkimVerdict? _dkimVerdict;
     private DmarcVerdict? _dmarcVerdict;
     private IprevEvaluation? _iprev;
@@ -90,7 +92,17 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             return MilterDecision.Continue;
         }
 
-        _spfVerdict = await spf.EvaluateAsync(client, context.Sender?.Address, context.Helo ?? string.Empty).ConfigureAwait(false);
+        // An ABORT (OnMessageReset) cancels the check. Unless SPF may refuse MAIL FROM, nothing waits for it before
+        // end of message, so it runs while the MTA sends recipients, headers and body.
+        _messageAbort = new CancellationTokenSource();
+        var check = spf.EvaluateAsync(client, context.Sender?.Address, context.Helo ?? string.Empty, _messageAbort.Token);
+        if (!spf.MayRefuse)
+        {
+            _pendingSpf = check;
+            return MilterDecision.Continue;
+        }
+
+        _spfVerdict = await check.ConfigureAwait(false);
         if (_spfVerdict.Decision != MilterDecision.Continue)
         {
             Log(context, _spfVerdict.Decision);
@@ -166,6 +178,11 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
 
     private async ValueTask<MilterMessageResult> CheckMessageAsync(MilterContext context)
     {
+        if (_pendingSpf is { } pending)
+        {
+            _spfVerdict = await pending.ConfigureAwait(false);
+        }
+
         var result = new MilterMessageResult();
 
         // Our own relays may carry our own earlier verdicts; anyone else claiming our authserv-id is forging it.
@@ -228,6 +245,10 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         _skipReason = null;
         _signed = false;
         _spfVerdict = null;
+        _pendingSpf = null;
+        _messageAbort?.Cancel();
+        _messageAbort?.Dispose();
+        _messageAbort = null;
         _dkimVerdict = null;
         _dmarcVerdict = null;
         _arc = null;

@@ -23,10 +23,14 @@ internal sealed class SpfPolicy
     /// <summary>True when the policy can refuse mail at MAIL FROM, so that stage must be answered.</summary>
     public bool MayRefuse => _settings.SpfMode == SpfMode.Enforce;
 
-    /// <summary>Checks the transaction; a timeout gives temperror results (the checker maps cancellation).</summary>
-    public async ValueTask<SpfVerdict> EvaluateAsync(IPAddress client, string? mailFrom, string helo)
+    /// <summary>
+    /// Checks the transaction within <c>SpfTimeout</c>; <paramref name="abort"/> stops it early (the MTA aborted the
+    /// message). A timeout or an abort gives temperror results (the checker maps cancellation), never an exception.
+    /// </summary>
+    public async Task<SpfVerdict> EvaluateAsync(IPAddress client, string? mailFrom, string helo, CancellationToken abort)
     {
-        using var deadline = new CancellationTokenSource(_settings.SpfTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        deadline.CancelAfter(_settings.SpfTimeout);
         if (_settings.SpfIgnoreHelo || string.IsNullOrEmpty(mailFrom))
         {
             var only = await _checker.CheckMailFromAsync(client, mailFrom, helo, deadline.Token).ConfigureAwait(false);

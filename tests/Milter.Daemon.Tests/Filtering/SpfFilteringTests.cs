@@ -140,6 +140,55 @@ public class SpfFilteringTests
         Assert.That(_dns.QueryCount, Is.Zero);
     }
 
+    [Test]
+    public async Task Abort_WhileSpfRunsInHeaderMode_CancelsTheCheck()
+    {
+        var slow = new BlockingResolver();
+        await using var server = await FilterHarness.StartAsync(Settings(), slow);
+        await using var client = await MilterClient.OpenAsync(server.LocalEndPoint!);
+        await client.NegotiateAsync();
+        await client.ConnectAsync(Helo, Client, 25);
+        await client.HeloAsync(Helo);
+
+        // MAIL FROM is not answered in header mode, so the client sends it together with the ABORT.
+        await client.MailFromAsync("<a@example.org>");
+        await client.AbortAsync();
+
+        await slow.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await slow.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private sealed class BlockingResolver : IDnsResolver
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<DnsResponse<string>> QueryTxtAsync(string name, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled.TrySetResult();
+                throw;
+            }
+
+            throw new InvalidOperationException("unreachable");
+        }
+
+        public ValueTask<DnsResponse<IPAddress>> QueryAAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<DnsResponse<IPAddress>> QueryAaaaAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<DnsResponse<MxRecord>> QueryMxAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public ValueTask<DnsResponse<string>> QueryPtrAsync(IPAddress address, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
     private static MilterSettings Settings(params string[] lines) => FilterHarness.Settings(["DmarcMode off", "IprevCheck no", "ArcVerify no", .. lines]);
 
     private Task<MilterServer> StartAsync(MilterSettings settings) => FilterHarness.StartAsync(settings, _dns);
