@@ -10,15 +10,20 @@ public static class Program
                                                         --check: validate the configuration, print it, and exit
                authmilter spf --ip ADDRESS --sender ADDRESS --helo NAME [--nameserver IP[:PORT]] [--config FILE]
                                                         check SPF as the daemon would, with a trace
+               authmilter verify FILE --ip ADDRESS --helo NAME --sender ADDRESS [--nameserver IP[:PORT]] [--now UNIX-TIME] [--config FILE]
+                                                        run a message through the whole pipeline and print what would be added
                authmilter --help | --version
         """;
 
     /// <summary>Entry point.</summary>
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["spf", .. var spfArgs])
+        switch (args)
         {
-            return await SpfCommand.RunAsync(spfArgs, Console.Out, Console.Error).ConfigureAwait(false);
+            case ["spf", .. var spfArgs]:
+                return await SpfCommand.RunAsync(spfArgs, Console.Out, Console.Error).ConfigureAwait(false);
+            case ["verify", .. var verifyArgs]:
+                return await VerifyCommand.RunAsync(verifyArgs, Console.Out, Console.Error).ConfigureAwait(false);
         }
 
         string? configPath = null;

@@ -74,14 +74,7 @@ internal static class SpfCommand
             return ExitCodes.Config;
         }
 
-        if (nameservers.Count > 0)
-        {
-            settings.Dns.Nameservers.Clear();
-            foreach (var nameserver in nameservers)
-            {
-                settings.Dns.Nameservers.Add(nameserver);
-            }
-        }
+        settings.UseNameservers(nameservers);
 
         var checker = new SpfChecker(new DnsClientResolver(settings.Dns), new SpfOptions { ReceiverName = settings.AuthservId, RecordTrace = true });
         var verdict = await new SpfPolicy(checker, settings).EvaluateAsync(ip, sender, helo, CancellationToken.None).ConfigureAwait(false);

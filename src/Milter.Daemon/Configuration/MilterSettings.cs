@@ -132,6 +132,21 @@ public sealed class MilterSettings
     /// <summary>Key <c>ArcTrustedSealers</c>: sealer domains whose recorded DMARC pass may override a DMARC reject or quarantine. Defaults to none.</summary>
     public IReadOnlySet<string> ArcTrustedSealers { get; set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Replaces <c>Nameservers</c> with those given on a command line (<c>--nameserver</c>); none given keeps the configured ones.</summary>
+    public void UseNameservers(IReadOnlyCollection<IPEndPoint> nameservers)
+    {
+        if (nameservers.Count == 0)
+        {
+            return;
+        }
+
+        Dns.Nameservers.Clear();
+        foreach (var nameserver in nameservers)
+        {
+            Dns.Nameservers.Add(nameserver);
+        }
+    }
+
     /// <summary>The listener options these settings describe.</summary>
     public MilterServerOptions ToServerOptions() => new()
     {

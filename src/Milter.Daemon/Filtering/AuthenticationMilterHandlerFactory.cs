@@ -17,16 +17,20 @@ internal sealed class AuthenticationMilterHandlerFactory : IMilterHandlerFactory
     private readonly AuthenticationChecks _checks;
     private readonly ILogger _logger;
 
-    public AuthenticationMilterHandlerFactory(MilterSettings settings, IDnsResolver resolver, ILoggerFactory loggerFactory)
+    /// <param name="settings">The configuration.</param>
+    /// <param name="resolver">The shared DNS resolver.</param>
+    /// <param name="loggerFactory">Where the per-message lines go.</param>
+    /// <param name="clock">The clock of DKIM expiry and the SPF <c>%{t}</c> macro; null for the system clock (<c>authmilter verify --now</c> sets one).</param>
+    public AuthenticationMilterHandlerFactory(MilterSettings settings, IDnsResolver resolver, ILoggerFactory loggerFactory, TimeProvider? clock = null)
     {
         _settings = settings;
         _logger = loggerFactory.CreateLogger("authmilter");
         _checks = new AuthenticationChecks(
-            settings.SpfMode == SpfMode.Off ? null : new SpfPolicy(new SpfChecker(resolver, new SpfOptions { ReceiverName = settings.AuthservId }), settings),
-            settings.DkimVerify ? new DkimChecker(resolver, settings.Dkim) : null,
+            settings.SpfMode == SpfMode.Off ? null : new SpfPolicy(new SpfChecker(resolver, new SpfOptions { ReceiverName = settings.AuthservId }, clock), settings),
+            settings.DkimVerify ? new DkimChecker(resolver, settings.Dkim, clock) : null,
             settings.DmarcMode == DmarcMode.Off ? null : new DmarcEnforcer(new DmarcEvaluator(resolver, settings.Dmarc), settings),
             settings.IprevCheck ? new IprevChecker(resolver) : null,
-            settings.ArcVerify ? new ArcChecker(new DnsDkimPublicKeyLocator(resolver, settings.Dkim)) : null);
+            settings.ArcVerify ? new ArcChecker(new DnsDkimPublicKeyLocator(resolver, settings.Dkim, clock)) : null);
     }
 
     public IMilterHandler Create() => new AuthenticationMilterHandler(_settings, _checks, _logger);
