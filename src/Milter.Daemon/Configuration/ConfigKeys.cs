@@ -115,6 +115,8 @@ public static class ConfigKeys
         new("DmarcRejectText", Dmarc, "Text of the `550 5.7.26` reply to a DMARC reject; `{domain}` is replaced by the author domain.",
             (s, v) => s.DmarcRejectText = v.All(c => c is >= ' ' and < (char)127) ? v : throw new FormatException("the reply text must be printable ASCII."),
             s => s.DmarcRejectText),
+        new("IgnoreDomains", Dmarc, "Comma-separated author domains whose DMARC result is reported but whose policy is never applied (e.g. partners with a broken setup).",
+            (s, v) => s.IgnoreDomains = ParseDomains(v), s => s.IgnoreDomains.Count == 0 ? "(none)" : string.Join(", ", s.IgnoreDomains.Order())),
         new("DmarcTempfailOnError", Dmarc, "In enforce mode, answer a DMARC temperror (a DNS failure with nothing aligned passing) with `451 4.4.3`; otherwise accept.",
             (s, v) => s.DmarcTempfailOnError = ConfigValue.ParseBool(v), s => YesNo(s.DmarcTempfailOnError)),
         new("RejectMultiValueFrom", Dmarc, "In enforce mode, reject a message with several From fields, several authors or a group (otherwise each author domain is evaluated and the strictest policy applies).",
@@ -126,7 +128,7 @@ public static class ConfigKeys
         new("ArcVerify", Arc, "Validate ARC chains (RFC 8617) and report them as arc= results; uses the DKIM key rules and `DkimTimeout`.",
             (s, v) => s.ArcVerify = ConfigValue.ParseBool(v), s => YesNo(s.ArcVerify)),
         new("ArcTrustedSealers", Arc, "Comma-separated sealer domains (mailing lists, forwarders) whose passing ARC chain with a recorded dmarc=pass overrides a DMARC reject or quarantine.",
-            (s, v) => s.ArcTrustedSealers = ConfigValue.ParseList(v).Select(d => d.TrimEnd('.').ToLowerInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            (s, v) => s.ArcTrustedSealers = ParseDomains(v),
             s => s.ArcTrustedSealers.Count == 0 ? "(none)" : string.Join(", ", s.ArcTrustedSealers.Order())),
     ];
 
@@ -144,6 +146,9 @@ public static class ConfigKeys
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string YesNo(bool value) => value ? "yes" : "no";
+
+    private static HashSet<string> ParseDomains(string text) =>
+        ConfigValue.ParseList(text).Select(d => d.TrimEnd('.').ToLowerInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static string FormatEndPoint(System.Net.IPEndPoint endPoint) =>
         endPoint.Port == DnsOptions.DefaultPort ? endPoint.Address.ToString() : endPoint.ToString();

@@ -108,6 +108,9 @@ public sealed class MilterSettings
     /// <summary>Key <c>DmarcRejectText</c>: the text of the 550 5.7.26 reply; <c>{domain}</c> is the author domain.</summary>
     public string DmarcRejectText { get; set; } = "Rejected by DMARC policy for {domain}";
 
+    /// <summary>Key <c>IgnoreDomains</c>: author domains whose DMARC policy is reported but never applied. Defaults to none.</summary>
+    public IReadOnlySet<string> IgnoreDomains { get; set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Key <c>DmarcTempfailOnError</c>: answer a DMARC temperror with 451 4.4.3. Defaults to no.</summary>
     public bool DmarcTempfailOnError { get; set; }
 

@@ -196,46 +196,57 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
 
         if (_skipReason is null)
         {
-            if (_checks.Dkim is { } dkim)
-            {
-                _dkimVerdict = new DkimVerdict(_signed ? await VerifyDkimAsync(dkim).ConfigureAwait(false) : []);
-            }
-
-            if (_checks.Arc is { } arc)
-            {
-                _arc = _signed ? await VerifyArcAsync(arc).ConfigureAwait(false) : new ArcResult { Result = ArcChainResult.None, Reason = "no ARC header fields" };
-            }
-
-            if (_checks.Iprev is { } iprev && context.Connection?.Address is { } client)
-            {
-                _iprev ??= await CheckIprevAsync(iprev, client).ConfigureAwait(false);
-            }
-
-            if (_checks.Dmarc is { } dmarc)
-            {
-                _dmarcVerdict = await dmarc.EvaluateAsync(_fromValues, _spfVerdict, _dkimVerdict, _arc).ConfigureAwait(false);
-                Apply(_dmarcVerdict, result);
-            }
-
-            // Both go to the very top, Authentication-Results above Received-SPF (RFC 8601 section 5).
-            if (_spfVerdict is { } spf)
-            {
-                result.AddHeaderChange(new HeaderChange.Insert(0, ReceivedSpfHeader.FieldName, ReceivedSpfHeader.Format(spf.MailFrom, _settings.AuthservId)));
-            }
-
-            IEnumerable<AuthenticationMethodResult> methods =
-            [
-                .. _iprev is null ? [] : new[] { IprevEntry(_iprev) },
-                .. _spfVerdict?.MethodResults() ?? [],
-                .. _dkimVerdict?.MethodResults() ?? [],
-                .. _arc is null ? [] : new[] { ArcEntry(_arc, context.Connection?.Address) },
-                .. _dmarcVerdict?.MethodResults() ?? [],
-            ];
-            result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods.ToArray())));
+            await RunChecksAsync(context, result).ConfigureAwait(false);
+        }
+        else if (context.Macro("{auth_authen}") is { Length: > 0 } user && !_trustedClient)
+        {
+            // Submission by a logged-in user is not checked, but says who authenticated (RFC 8601 section 2.7.4).
+            result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(
+                _settings.AuthservId, [new AuthenticationMethodResult("auth", "pass", null, [new("smtp.auth", user)])])));
         }
 
         Log(context, result.Decision);
         return result;
+    }
+
+    private async ValueTask RunChecksAsync(MilterContext context, MilterMessageResult result)
+    {
+        if (_checks.Dkim is { } dkim)
+        {
+            _dkimVerdict = new DkimVerdict(_signed ? await VerifyDkimAsync(dkim).ConfigureAwait(false) : []);
+        }
+
+        if (_checks.Arc is { } arc)
+        {
+            _arc = _signed ? await VerifyArcAsync(arc).ConfigureAwait(false) : new ArcResult { Result = ArcChainResult.None, Reason = "no ARC header fields" };
+        }
+
+        if (_checks.Iprev is { } iprev && context.Connection?.Address is { } client)
+        {
+            _iprev ??= await CheckIprevAsync(iprev, client).ConfigureAwait(false);
+        }
+
+        if (_checks.Dmarc is { } dmarc)
+        {
+            _dmarcVerdict = await dmarc.EvaluateAsync(_fromValues, _spfVerdict, _dkimVerdict, _arc).ConfigureAwait(false);
+            Apply(_dmarcVerdict, result);
+        }
+
+        // Both go to the very top, Authentication-Results above Received-SPF (RFC 8601 section 5).
+        if (_spfVerdict is { } spf)
+        {
+            result.AddHeaderChange(new HeaderChange.Insert(0, ReceivedSpfHeader.FieldName, ReceivedSpfHeader.Format(spf.MailFrom, _settings.AuthservId)));
+        }
+
+        IEnumerable<AuthenticationMethodResult> methods =
+        [
+            .. _iprev is null ? [] : new[] { IprevEntry(_iprev) },
+            .. _spfVerdict?.MethodResults() ?? [],
+            .. _dkimVerdict?.MethodResults() ?? [],
+            .. _arc is null ? [] : new[] { ArcEntry(_arc, context.Connection?.Address) },
+            .. _dmarcVerdict?.MethodResults() ?? [],
+        ];
+        result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods.ToArray())));
     }
 
     public void OnMessageReset(MilterContext context)

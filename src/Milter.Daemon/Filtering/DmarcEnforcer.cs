@@ -68,8 +68,10 @@ internal sealed class DmarcEnforcer
             return (DmarcAction.RefuseFrom, $"message has no usable From address ({check.Authors.Detail ?? problem.ToString()})");
         }
 
-        var strictest = check.Evaluations.Where(e => e.Disposition == check.Disposition).FirstOrDefault();
-        switch (check.Disposition)
+        // Domains in IgnoreDomains are evaluated and reported, but their policy is not applied.
+        var enforced = check.Evaluations.Where(e => !_settings.IgnoreDomains.Contains(e.AuthorDomain)).ToArray();
+        var strictest = enforced.MaxBy(e => e.Disposition);
+        switch (strictest?.Disposition)
         {
             case DmarcPolicy.Reject when _settings.DmarcRejectAction == DmarcPolicy.Quarantine:
                 return (DmarcAction.Quarantine, $"DMARC policy reject for {strictest!.AuthorDomain}");
@@ -79,9 +81,8 @@ internal sealed class DmarcEnforcer
                 return (DmarcAction.Quarantine, $"DMARC policy quarantine for {strictest!.AuthorDomain}");
         }
 
-        if (_settings.DmarcTempfailOnError && check.Result == DmarcResult.TempError)
+        if (_settings.DmarcTempfailOnError && enforced.FirstOrDefault(e => e.Result == DmarcResult.TempError) is { } failed)
         {
-            var failed = check.Evaluations.First(e => e.Result == DmarcResult.TempError);
             return (DmarcAction.Tempfail, $"DMARC check for {failed.AuthorDomain} failed temporarily");
         }
 

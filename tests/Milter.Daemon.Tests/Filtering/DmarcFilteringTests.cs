@@ -81,6 +81,23 @@ public class DmarcFilteringTests
     }
 
     [Test]
+    public async Task EndOfMessage_FailForAnIgnoredDomain_IsReportedNotEnforced()
+    {
+        var result = await SendAsync(Settings("IgnoreDomains Example.ORG., partner.example"), "a@example.org", "a@example.org", Stranger);
+
+        Assert.That(result.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        Assert.That(ResultsHeader(result), Does.EndWith("dmarc=fail (p=reject sp=reject dis=reject) header.from=example.org"));
+    }
+
+    [Test]
+    public async Task EndOfMessage_IgnoredAndEnforcedAuthors_TheEnforcedOneDecides()
+    {
+        var result = await SendAsync(Settings("IgnoreDomains example.org"), "a@quarantined.example", "a@example.org, b@quarantined.example", Stranger);
+
+        Assert.That(result.EndOfMessage!.Modifications, Does.Contain(new MilterClientModification.Quarantine("DMARC policy quarantine for quarantined.example")));
+    }
+
+    [Test]
     public async Task EndOfMessage_FailInHeaderMode_IsOnlyReported()
     {
         var result = await SendAsync(Settings("DmarcMode header"), "a@example.org", "a@example.org", Stranger);

@@ -141,6 +141,29 @@ public class SpfFilteringTests
     }
 
     [Test]
+    public async Task EndOfMessage_AuthenticatedClient_GetsOnlyAnAuthNote()
+    {
+        await using var server = await StartAsync(Settings());
+        await using var client = await MilterClient.OpenAsync(server.LocalEndPoint!);
+        await client.NegotiateAsync();
+        await client.ConnectAsync(Helo, IPAddress.Parse("198.51.100.7"), 25);
+        await client.HeloAsync(Helo);
+        await client.MailFromAsync("<a@example.org>", null, new Dictionary<string, string> { ["{auth_authen}"] = "alice" });
+        await client.RecipientAsync("<b@example.test>");
+        await client.DataAsync();
+        await client.HeaderAsync("From", " a@example.org");
+        await client.EndOfHeadersAsync();
+        await client.BodyAsync("Hi\r\n"u8.ToArray());
+
+        var end = await client.EndOfMessageAsync();
+
+        Assert.That(end.Modifications, Is.EqualTo(new MilterClientModification[]
+        {
+            new MilterClientModification.InsertHeader(0, "Authentication-Results", " mx.test.example; auth=pass smtp.auth=alice"),
+        }));
+    }
+
+    [Test]
     public async Task Abort_WhileSpfRunsInHeaderMode_CancelsTheCheck()
     {
         var slow = new BlockingResolver();
