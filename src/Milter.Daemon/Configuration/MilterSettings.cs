@@ -111,6 +111,15 @@ public sealed class MilterSettings
     /// <summary>Key <c>IgnoreDomains</c>: author domains whose DMARC policy is reported but never applied. Defaults to none.</summary>
     public IReadOnlySet<string> IgnoreDomains { get; set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Key <c>DmarcHonorPct</c>: treat an RFC 7489 <c>pct=0</c> as testing mode (RFC 9989 appendix A.6). Defaults to yes.</summary>
+    public bool DmarcHonorPct { get; set; } = true;
+
+    /// <summary>Key <c>DmarcOverrides</c>: local dispositions for failing author domains, read from a file. Defaults to none.</summary>
+    public IReadOnlyDictionary<string, DmarcPolicy> DmarcOverrides { get; set; } = new Dictionary<string, DmarcPolicy>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The file <see cref="DmarcOverrides"/> was read from; null when unset.</summary>
+    public string? DmarcOverridesFile { get; set; }
+
     /// <summary>Key <c>DmarcTempfailOnError</c>: answer a DMARC temperror with 451 4.4.3. Defaults to no.</summary>
     public bool DmarcTempfailOnError { get; set; }
 

@@ -70,8 +70,8 @@ internal sealed class DmarcEnforcer
 
         // Domains in IgnoreDomains are evaluated and reported, but their policy is not applied.
         var enforced = check.Evaluations.Where(e => !_settings.IgnoreDomains.Contains(e.AuthorDomain)).ToArray();
-        var strictest = enforced.MaxBy(e => e.Disposition);
-        switch (strictest?.Disposition)
+        var strictest = enforced.MaxBy(Disposition);
+        switch (strictest is null ? (DmarcPolicy?)null : Disposition(strictest))
         {
             case DmarcPolicy.Reject when _settings.DmarcRejectAction == DmarcPolicy.Quarantine:
                 return (DmarcAction.Quarantine, $"DMARC policy reject for {strictest!.AuthorDomain}");
@@ -87,6 +87,19 @@ internal sealed class DmarcEnforcer
         }
 
         return (DmarcAction.None, null);
+    }
+
+    // The local overrides file wins for a failing domain; pct=0 is testing mode unless DmarcHonorPct says no.
+    private DmarcPolicy Disposition(DmarcEvaluation evaluation)
+    {
+        if (evaluation.Result == DmarcResult.Fail && _settings.DmarcOverrides.TryGetValue(evaluation.AuthorDomain, out var local))
+        {
+            return local;
+        }
+
+        return !_settings.DmarcHonorPct && evaluation.TestingModeApplied && evaluation.Record is { Testing: false, Percentage: 0 } && evaluation.RequestedPolicy is { } requested
+            ? requested
+            : evaluation.Disposition;
     }
 
     // RFC 8617 section 7.2.1: a receiver may trust what a sealer it knows recorded before the message was changed.

@@ -24,7 +24,9 @@ public class DmarcFilteringTests
         .AddTxt("quarantined.example", "v=spf1 ip4:192.0.2.0/28 -all")
         .AddTxt("_dmarc.quarantined.example", "v=DMARC1; p=quarantine")
         .AddTxt("relaxed.example", "v=spf1 -all")
-        .AddTxt("_dmarc.relaxed.example", "v=DMARC1; p=none");
+        .AddTxt("_dmarc.relaxed.example", "v=DMARC1; p=none")
+        .AddTxt("legacy.example", "v=spf1 -all")
+        .AddTxt("_dmarc.legacy.example", "v=DMARC1; p=reject; pct=0");
 
     [Test]
     public async Task EndOfMessage_AlignedSpfPass_PassesAndDelivers()
@@ -95,6 +97,53 @@ public class DmarcFilteringTests
         var result = await SendAsync(Settings("IgnoreDomains example.org"), "a@quarantined.example", "a@example.org, b@quarantined.example", Stranger);
 
         Assert.That(result.EndOfMessage!.Modifications, Does.Contain(new MilterClientModification.Quarantine("DMARC policy quarantine for quarantined.example")));
+    }
+
+    [TestCase("yes", "quarantine")]
+    [TestCase("no", "reject")]
+    public async Task EndOfMessage_Pct0Record_FollowsDmarcHonorPct(string honor, string expected)
+    {
+        var result = await SendAsync(Settings($"DmarcHonorPct {honor}"), "a@legacy.example", "a@legacy.example", Stranger);
+
+        Assert.That(expected == "reject" ? result.Reply.Text : result.EndOfMessage!.Modifications.OfType<MilterClientModification.Quarantine>().Single().Reason,
+            Does.Contain("legacy.example"));
+        Assert.That(result.Reply.Code, Is.EqualTo(expected == "reject" ? MilterReplyCode.ReplyCode : MilterReplyCode.Continue));
+    }
+
+    [Test]
+    public async Task EndOfMessage_OverridesFile_ReplacesThePublishedPolicyForFailingMail()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(file, ["# local policy", "Relaxed.Example.  reject", "example.org none"]);
+        try
+        {
+            var strict = await SendAsync(Settings($"DmarcOverrides {file}"), "a@relaxed.example", "a@relaxed.example", Stranger);
+            var lenient = await SendAsync(Settings($"DmarcOverrides {file}"), "a@example.org", "a@example.org", Stranger);
+
+            Assert.That(strict.Reply.Text, Is.EqualTo("550 5.7.26 Rejected by DMARC policy for relaxed.example"));
+            Assert.That(lenient.Reply.Code, Is.EqualTo(MilterReplyCode.Continue));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Test]
+    public void Settings_MalformedOverridesFile_NamesConfigAndOverridesLine()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllLines(file, ["example.org reject", "example.net maybe"]);
+        try
+        {
+            var exception = Assert.Throws<ConfigurationException>(() => MilterConfigFile.Parse("test.conf", [$"DmarcOverrides {file}"]))!;
+
+            Assert.That(exception.Message, Is.EqualTo($"test.conf:1: DmarcOverrides: {file}:2: 'example.net maybe' is not 'domain none|quarantine|reject'."));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Test]
