@@ -2,12 +2,13 @@ using System.Net.Sockets;
 using BenchmarkDotNet.Running;
 using Milter.Benchmarks.BigMessage;
 using Milter.Benchmarks.Load;
+using Milter.Benchmarks.Pipeline;
 using Milter.Benchmarks.Serve;
 using Milter.Benchmarks.Spf;
 
 namespace Milter.Benchmarks;
 
-/// <summary>Entry point: <c>load</c>, <c>serve-noop</c>, <c>spf</c>, <c>bigmessage</c> or <c>bench</c>.</summary>
+/// <summary>Entry point: <c>load</c>, <c>serve-noop</c>, <c>spf</c>, <c>bigmessage</c>, <c>pipeline</c> or <c>bench</c>.</summary>
 public static class Program
 {
     private const string Usage = """
@@ -15,6 +16,7 @@ public static class Program
                Milter.Benchmarks serve-noop ...  host the engine with a no-op handler until Ctrl-C/SIGTERM
                Milter.Benchmarks spf ...         SPF evaluations per second through the product's DNS stack and knotd
                Milter.Benchmarks bigmessage ...  the authmilter daemon's RSS rise for one big DKIM-signed message
+               Milter.Benchmarks pipeline ...    messages/s through the authmilter daemon with every check on, knotd on loopback
                Milter.Benchmarks bench [BenchmarkDotNet args]   codec micro-benchmarks
         """;
 
@@ -26,9 +28,7 @@ public static class Program
             switch (args.FirstOrDefault())
             {
                 case "load":
-                    // The load generator shares the machine with the milter it measures: running socket continuations
-                    // on the epoll thread roughly halves its CPU per message. Read once, before the first socket exists.
-                    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+                    InlineSocketCompletions();
                     return await new LoadRunner(LoadOptions.Parse(rest)).RunAsync(Console.Out).ConfigureAwait(false);
                 case "serve-noop":
                     return await NoopServer.RunAsync(ServeOptions.Parse(rest), Console.Out).ConfigureAwait(false);
@@ -36,6 +36,9 @@ public static class Program
                     return await SpfRateRunner.RunAsync(SpfRateOptions.Parse(rest), Console.Out).ConfigureAwait(false);
                 case "bigmessage":
                     return await BigMessageRunner.RunAsync(BigMessageOptions.Parse(rest), Console.Out).ConfigureAwait(false);
+                case "pipeline":
+                    InlineSocketCompletions();
+                    return await PipelineRunner.RunAsync(PipelineOptions.Parse(rest), Console.Out).ConfigureAwait(false);
                 case "bench":
                     var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                     return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
@@ -45,6 +48,7 @@ public static class Program
                     Console.Error.WriteLine(ServeOptions.Usage);
                     Console.Error.WriteLine(SpfRateOptions.Usage);
                     Console.Error.WriteLine(BigMessageOptions.Usage);
+                    Console.Error.WriteLine(PipelineOptions.Usage);
                     return 2;
             }
         }
@@ -60,4 +64,11 @@ public static class Program
             return 2;
         }
     }
+
+    /// <summary>
+    /// The load generator shares the machine with the milter it measures: running socket continuations on the epoll
+    /// thread roughly halves its CPU per message. Read once, before the first socket exists.
+    /// </summary>
+    private static void InlineSocketCompletions() =>
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 }

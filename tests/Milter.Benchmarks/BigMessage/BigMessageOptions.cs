@@ -1,4 +1,3 @@
-using Milter.TestKit;
 using static Milter.Benchmarks.CommandLineValues;
 
 namespace Milter.Benchmarks.BigMessage;
@@ -50,7 +49,6 @@ public sealed record BigMessageOptions(string DaemonPath, int SizeMegabytes, int
             }
         }
 
-        daemon ??= Path.Combine(RepositoryPaths.Root, "src", "Milter.Daemon", "bin", "Release", "net10.0", "authmilter.dll");
-        return new BigMessageOptions(daemon, size, limit, timeout);
+        return new BigMessageOptions(daemon ?? ReleaseDaemon.Path, size, limit, timeout);
     }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using Milter.Benchmarks.Load;
 using Milter.TestKit.Client;
 using Milter.TestKit.Daemon;
@@ -59,7 +58,7 @@ public static class BigMessageRunner
             await client.HeloAsync("client.example.net", null, hardLimit.Token).ConfigureAwait(false);
 
             var warmUp = await client.SendMessageAsync(ParsedEml.Parse(Generate(4 * 1024)), Envelope, hardLimit.Token).ConfigureAwait(false);
-            output.WriteLine($"warm-up           4 KB message: {AuthenticationResults(warmUp)}");
+            output.WriteLine($"warm-up           4 KB message: {AuthenticationResultsHeader.Of(warmUp)}");
 
             // Let the warm-up's garbage and log writes settle before the baseline is taken.
             await Task.Delay(TimeSpan.FromSeconds(1), hardLimit.Token).ConfigureAwait(false);
@@ -73,7 +72,7 @@ public static class BigMessageRunner
             await client.QuitAsync(hardLimit.Token).ConfigureAwait(false);
 
             var delta = after.PeakResidentBytes - baseline.ResidentBytes;
-            var authenticationResults = AuthenticationResults(result);
+            var authenticationResults = AuthenticationResultsHeader.Of(result);
             output.WriteLine($"big message       {message.Body.Length / (double)MiB:F1} MiB body in {(message.Body.Length + negotiation.MaxBodyChunk - 1) / negotiation.MaxBodyChunk} chunks of up to {negotiation.MaxBodyChunk} bytes, {elapsed.TotalSeconds:F2} s ({message.Body.Length / (double)MiB / elapsed.TotalSeconds:F0} MiB/s), reply {result.Reply}");
             output.WriteLine($"authentication    {authenticationResults}");
             output.WriteLine($"rss after startup {Megabytes(startup.ResidentBytes)} (peak so far {Megabytes(startup.PeakResidentBytes)})");
@@ -107,47 +106,19 @@ public static class BigMessageRunner
 
     private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)MiB:F1} MiB");
 
-    private static string AuthenticationResults(MilterTransactionResult result) =>
-        result.EndOfMessage?.Modifications
-            .Select(m => m switch
-            {
-                MilterClientModification.InsertHeader h => (h.Name, h.Value),
-                MilterClientModification.AddHeader h => (h.Name, h.Value),
-                _ => (Name: string.Empty, Value: string.Empty),
-            })
-            .Where(h => h.Name.Equals("Authentication-Results", StringComparison.OrdinalIgnoreCase))
-            .Select(h => string.Join(' ', h.Value.Split((char[])['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries)))
-            .FirstOrDefault()
-        ?? $"(no Authentication-Results; reply {result.Reply}, last command {result.LastCommand})";
-
     /// <summary>
     /// A message of about <paramref name="size"/> bytes: a DKIM-Signature whose key does not exist, a few headers and
     /// CRLF lines of text.
     /// </summary>
-    private static byte[] Generate(int size)
-    {
-        var header = Encoding.ASCII.GetBytes(
-            "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=bench;\r\n" +
-            " h=from:to:subject:date:message-id; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\r\n" +
-            " b=bm90IGEgc2lnbmF0dXJlOyB0aGUga2V5IGlzIG5vdCBpbiBETlMgZWl0aGVy\r\n" +
-            "From: Newsletter <news@example.org>\r\n" +
-            "To: bob@example.test\r\n" +
-            $"Subject: {size} bytes\r\n" +
-            "Date: Mon, 23 Nov 2026 17:00:00 +0000\r\n" +
-            $"Message-ID: <{size}.bench@example.org>\r\n" +
-            "\r\n");
-        var message = new byte[header.Length + size];
-        header.CopyTo(message, 0);
-        var position = header.Length;
-        for (var line = 1; ; line++)
-        {
-            var text = $"Line {line:D8} of a generated body: the quick brown fox jumps over the lazy dog.\r\n";
-            if (position + text.Length > message.Length)
-            {
-                return message[..position];
-            }
-
-            position += Encoding.ASCII.GetBytes(text, message.AsSpan(position));
-        }
-    }
+    private static byte[] Generate(int size) => GeneratedMessage.Create(
+        "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=bench;\r\n" +
+        " h=from:to:subject:date:message-id; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\r\n" +
+        " b=bm90IGEgc2lnbmF0dXJlOyB0aGUga2V5IGlzIG5vdCBpbiBETlMgZWl0aGVy\r\n" +
+        "From: Newsletter <news@example.org>\r\n" +
+        "To: bob@example.test\r\n" +
+        $"Subject: {size} bytes\r\n" +
+        "Date: Mon, 23 Nov 2026 17:00:00 +0000\r\n" +
+        $"Message-ID: <{size}.bench@example.org>\r\n" +
+        "\r\n",
+        size);
 }

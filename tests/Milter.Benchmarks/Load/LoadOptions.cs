@@ -1,3 +1,4 @@
+using System.Net;
 using static Milter.Benchmarks.CommandLineValues;
 
 namespace Milter.Benchmarks.Load;
@@ -13,15 +14,26 @@ public sealed record LoadOptions(
     TimeSpan Ramp,
     TimeSpan Timeout)
 {
+    /// <summary>The envelope sender without --from.</summary>
+    public const string DefaultSender = "<newsletter@lists.example.org>";
+
+    /// <summary>The envelope sender of every message, in angle brackets.</summary>
+    public string Sender { get; init; } = DefaultSender;
+
+    /// <summary>The client address every connection reports; null gives connection N the address 198.51.N/256.N%256.</summary>
+    public IPAddress? Client { get; init; }
+
     public const string Usage = """
         load --socket inet:PORT@HOST|unix:/path [--connections N] (--messages M | --duration 30s) --eml FILE... [--pid DAEMONPID]
-             [--ramp 2s] [--timeout 120s]
+             [--ramp 2s] [--timeout 120s] [--from ADDRESS] [--client IP]
           --connections  concurrent MTA connections (default 10, at most 10000)
           --messages     total messages over all connections; --duration: stop starting messages after this time
           --eml          one or more .eml files, replayed round-robin
           --pid          report the daemon's CPU time (utime+stime delta) and peak RSS (VmHWM) from /proc
           --ramp         spread connection starts over this time (default 2s)
           --timeout      hard limit for the whole run (default: duration + 60s, or 300s with --messages)
+          --from         envelope sender (default newsletter@lists.example.org)
+          --client       client address of every connection (default: 198.51.N/256.N%256 for connection N)
         """;
 
     /// <summary>Parses the arguments after <c>load</c>.</summary>
@@ -36,6 +48,8 @@ public sealed record LoadOptions(
         int? pid = null;
         var ramp = TimeSpan.FromSeconds(2);
         TimeSpan? timeout = null;
+        string? sender = null;
+        IPAddress? client = null;
 
         for (var i = 0; i < args.Count; i++)
         {
@@ -71,6 +85,12 @@ public sealed record LoadOptions(
                 case "--timeout":
                     timeout = ParseDuration(Value());
                     break;
+                case "--from":
+                    sender = $"<{Value().Trim('<', '>')}>";
+                    break;
+                case "--client":
+                    client = IPAddress.TryParse(Value(), out var address) ? address : throw new FormatException("--client must be an IP address.");
+                    break;
                 default:
                     throw new FormatException($"Unknown argument '{args[i]}'.");
             }
@@ -82,6 +102,6 @@ public sealed record LoadOptions(
         }
 
         var hardLimit = timeout ?? (duration is { } d ? d + TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(300));
-        return new LoadOptions(socket, connections, messages, duration, emlFiles, pid, ramp, hardLimit);
+        return new LoadOptions(socket, connections, messages, duration, emlFiles, pid, ramp, hardLimit) { Sender = sender ?? DefaultSender, Client = client };
     }
 }

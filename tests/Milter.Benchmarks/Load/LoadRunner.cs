@@ -8,7 +8,7 @@ namespace Milter.Benchmarks.Load;
 /// Drives a milter like a busy Postfix: N concurrent milter connections, each one SMTP session that
 /// sends message after message (MAIL … end of message) replaying the .eml files, until the message
 /// budget or the duration is used up. Connections are started spread over the ramp time; the whole
-/// run is bounded by the hard timeout.
+/// run is bounded by the hard timeout. The messages are the .eml files of the options, or given in memory.
 /// </summary>
 public sealed class LoadRunner
 {
@@ -16,19 +16,34 @@ public sealed class LoadRunner
 
     private readonly LoadOptions _options;
     private readonly ParsedEml[] _messages;
-    private readonly MilterEnvelope _envelope = new("<newsletter@lists.example.org>", "<bob@example.test>");
+    private readonly MilterEnvelope _envelope;
     private readonly List<string> _errorSamples = [];
     private long _remaining;
     private long _errors;
     private long _refused;
     private volatile bool _stopping;
+    private MilterTransactionResult? _firstResult;
 
+    /// <summary>A runner replaying the .eml files of <paramref name="options"/>.</summary>
     public LoadRunner(LoadOptions options)
+        : this(options, options.EmlFiles.Select(ParsedEml.Load).ToArray())
+    {
+    }
+
+    /// <summary>A runner replaying <paramref name="messages"/> round-robin (the .eml files of <paramref name="options"/> are not read).</summary>
+    public LoadRunner(LoadOptions options, IReadOnlyList<ParsedEml> messages)
     {
         _options = options;
-        _messages = options.EmlFiles.Select(ParsedEml.Load).ToArray();
+        _messages = messages.ToArray();
+        _envelope = new MilterEnvelope(options.Sender, "<bob@example.test>");
         _remaining = options.Messages ?? long.MaxValue;
     }
+
+    /// <summary>The milter's answer to the first message completed, once <see cref="RunAsync"/> has returned; null when none was.</summary>
+    public MilterTransactionResult? FirstResult => _firstResult;
+
+    /// <summary>Messages the milter refused (a verdict other than continue or accept), once <see cref="RunAsync"/> has returned.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Runs the load and prints the report; returns the process exit code (0 when no message failed).</summary>
     public async Task<int> RunAsync(TextWriter output)
@@ -58,7 +73,7 @@ public sealed class LoadRunner
         output.WriteLine($"messages          {all.Length} in {elapsed.TotalSeconds:F2} s{(hardLimit.IsCancellationRequested ? " (hard timeout hit)" : string.Empty)}");
         output.WriteLine($"messages/s        {all.Length / elapsed.TotalSeconds:F0}");
         output.WriteLine($"latency ms        p50 {Percentiles.Milliseconds(all, 0.50):F3}  p90 {Percentiles.Milliseconds(all, 0.90):F3}  p99 {Percentiles.Milliseconds(all, 0.99):F3}  max {Percentiles.Milliseconds(all, 1.0):F3}");
-        output.WriteLine($"refused           {Interlocked.Read(ref _refused)} (milter verdict other than continue/accept)");
+        output.WriteLine($"refused           {Refused} (milter verdict other than continue/accept)");
         output.WriteLine($"errors            {Interlocked.Read(ref _errors)}");
         lock (_errorSamples)
         {
@@ -117,7 +132,7 @@ public sealed class LoadRunner
     {
         await using var client = await MilterClient.OpenAsync(endPoint, null, cancellationToken).ConfigureAwait(false);
         await client.NegotiateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var address = new IPAddress([198, 51, (byte)(index >> 8), (byte)index]);
+        var address = _options.Client ?? new IPAddress([198, 51, (byte)(index >> 8), (byte)index]);
         var reply = await client.ConnectAsync($"client{index}.example.net", address, 40000 + (index % 20000), null, cancellationToken).ConfigureAwait(false);
         reply = reply.IsContinue ? await client.HeloAsync($"client{index}.example.net", null, cancellationToken).ConfigureAwait(false) : reply;
         if (!reply.IsContinue)
@@ -130,6 +145,7 @@ public sealed class LoadRunner
             var start = Stopwatch.GetTimestamp();
             var result = await client.SendMessageAsync(_messages[(firstMessage + sent) % _messages.Length], _envelope, cancellationToken).ConfigureAwait(false);
             latencies.Add(Stopwatch.GetTimestamp() - start);
+            Interlocked.CompareExchange(ref _firstResult, result, null);
             if (result.Reply.IsRefusal)
             {
                 Interlocked.Increment(ref _refused);
