@@ -57,8 +57,14 @@ public sealed class MilterSettings
     /// <summary>Key <c>SyslogFacility</c>. Defaults to mail.</summary>
     public string SyslogFacility { get; set; } = "mail";
 
-    /// <summary>Key <c>AuthservId</c>: the authserv-id of our Authentication-Results headers. Defaults to the host name.</summary>
+    /// <summary>
+    /// Key <c>AuthservId</c>: the authserv-id of our Authentication-Results headers. Unset, the MTA's host name
+    /// (macro <c>j</c>) is used per connection, and this host's name where the MTA sends none.
+    /// </summary>
     public string AuthservId { get; set; } = System.Net.Dns.GetHostName();
+
+    /// <summary>True when milter.conf sets <c>AuthservId</c>; otherwise the MTA's <c>j</c> macro takes precedence.</summary>
+    public bool AuthservIdConfigured { get; set; }
 
     /// <summary>Key <c>TrustedNetworks</c>: clients whose mail is not checked (the site's own relays). Defaults to loopback.</summary>
     public IReadOnlyList<IPNetwork> TrustedNetworks { get; set; } = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];

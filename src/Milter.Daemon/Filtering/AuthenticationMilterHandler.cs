@@ -40,6 +40,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private readonly List<string> _fromValues = [];
     private int _resultsHeaderCount;
     private bool _trustedClient;
+    private string _authservId;
     private long _messageStarted;
     private string? _skipReason;
     private bool _signed;
@@ -57,6 +58,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     public AuthenticationMilterHandler(MilterSettings settings, AuthenticationChecks checks, ILogger logger)
     {
         _settings = settings;
+        _authservId = settings.AuthservId;
         _checks = checks;
         _logger = logger;
         _spool = new MessageSpool(settings.SpoolThreshold, settings.TempDirectory);
@@ -78,6 +80,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     public ValueTask<MilterDecision> OnConnectAsync(MilterContext context, CancellationToken cancellationToken)
     {
         _trustedClient = context.Connection?.Address is not { } address || IsTrusted(address);
+        _authservId = !_settings.AuthservIdConfigured && context.Macro("j") is { Length: > 0 } mta ? mta : _settings.AuthservId;
         return ContinueDecision;
     }
 
@@ -120,7 +123,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         if (header.Name.Equals(AuthenticationResultsHeader.FieldName, StringComparison.OrdinalIgnoreCase))
         {
             _resultsHeaderCount++;
-            if (string.Equals(AuthenticationResultsHeader.ReadAuthservId(header.Value), _settings.AuthservId, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(AuthenticationResultsHeader.ReadAuthservId(header.Value), _authservId, StringComparison.OrdinalIgnoreCase))
             {
                 _forgedOccurrences.Add(_resultsHeaderCount);
             }
@@ -202,7 +205,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         {
             // Submission by a logged-in user is not checked, but says who authenticated (RFC 8601 section 2.7.4).
             result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(
-                _settings.AuthservId, [new AuthenticationMethodResult("auth", "pass", null, [new("smtp.auth", user)])])));
+                _authservId, [new AuthenticationMethodResult("auth", "pass", null, [new("smtp.auth", user)])])));
         }
 
         Log(context, result.Decision);
@@ -235,7 +238,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         // Both go to the very top, Authentication-Results above Received-SPF (RFC 8601 section 5).
         if (_spfVerdict is { } spf)
         {
-            result.AddHeaderChange(new HeaderChange.Insert(0, ReceivedSpfHeader.FieldName, ReceivedSpfHeader.Format(spf.MailFrom, _settings.AuthservId)));
+            result.AddHeaderChange(new HeaderChange.Insert(0, ReceivedSpfHeader.FieldName, ReceivedSpfHeader.Format(spf.MailFrom, _authservId)));
         }
 
         IEnumerable<AuthenticationMethodResult> methods =
@@ -246,7 +249,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             .. _arc is null ? [] : new[] { ArcEntry(_arc, context.Connection?.Address) },
             .. _dmarcVerdict?.MethodResults() ?? [],
         ];
-        result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_settings.AuthservId, methods.ToArray())));
+        result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_authservId, methods.ToArray())));
     }
 
     public void OnMessageReset(MilterContext context)

@@ -47,6 +47,23 @@ public class IprevFilteringTests
         Assert.That(dns.QueryCount, Is.EqualTo(2), "one PTR and one A query for the whole connection");
     }
 
+    [TestCase(true, " mx.test.example; none")]
+    [TestCase(false, " mta.example.net; none")]
+    public async Task EndOfMessage_AuthservId_IsConfiguredOrTheMtasHostName(bool configured, string expected)
+    {
+        var settings = configured
+            ? FilterHarness.Settings("SpfMode off", "DkimVerify no", "DmarcMode off", "ArcVerify no", "IprevCheck no")
+            : Milter.Daemon.Configuration.MilterConfigFile.Parse("test.conf", ["SpfMode off", "DkimVerify no", "DmarcMode off", "ArcVerify no", "IprevCheck no"]);
+        await using var server = await FilterHarness.StartAsync(settings, new InMemoryDnsResolver());
+        await using var connection = await MilterClient.OpenAsync(server.LocalEndPoint!);
+        await connection.NegotiateAsync();
+        await connection.ConnectAsync("mail.example.org", Client, 25, new Dictionary<string, string> { ["j"] = "mta.example.net" });
+
+        var result = await connection.SendMessageAsync(Message, new MilterEnvelope("<a@example.org>", "<b@example.test>"));
+
+        Assert.That(result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single().Value, Is.EqualTo(expected));
+    }
+
     private static async Task<string> ResultsHeaderAsync(IDnsResolver dns, string iprev)
     {
         var settings = FilterHarness.Settings("SpfMode off", "DkimVerify no", "DmarcMode off", "ArcVerify no", iprev);
