@@ -1,4 +1,3 @@
-using System.Net;
 using Milter.Authentication.Results;
 using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
@@ -21,46 +20,10 @@ internal static class SpfCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        IPAddress? ip = null;
-        string? sender = null;
-        string? helo = null;
-        string? configPath = null;
-        var nameservers = new List<IPEndPoint>();
+        TransactionArguments arguments;
         try
         {
-            for (var i = 0; i < args.Count; i++)
-            {
-                string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value.");
-                switch (args[i])
-                {
-                    case "--ip":
-                        var text = Value();
-                        ip = IPAddress.TryParse(text, out var parsed) ? parsed : throw new FormatException($"'{text}' is not an IP address.");
-                        break;
-                    case "--sender":
-                        sender = Value().Trim('<', '>');
-                        break;
-                    case "--null-sender":
-                        sender = string.Empty;
-                        break;
-                    case "--helo":
-                        helo = Value();
-                        break;
-                    case "--nameserver":
-                        nameservers.Add(DnsOptions.ParseNameserver(Value()));
-                        break;
-                    case "--config" or "-c":
-                        configPath = Value();
-                        break;
-                    default:
-                        throw new FormatException($"unexpected argument '{args[i]}'.");
-                }
-            }
-
-            if (ip is null || sender is null || helo is null)
-            {
-                throw new FormatException("--ip, --sender (or --null-sender) and --helo are required.");
-            }
+            arguments = TransactionArguments.Parse(args, withMessage: false);
         }
         catch (FormatException exception)
         {
@@ -69,15 +32,15 @@ internal static class SpfCommand
             return ExitCodes.Usage;
         }
 
-        if (SettingsLoader.TryLoad(configPath, error) is not { } settings)
+        if (SettingsLoader.TryLoad(arguments.ConfigPath, error) is not { } settings)
         {
             return ExitCodes.Config;
         }
 
-        settings.UseNameservers(nameservers);
+        settings.UseNameservers(arguments.Nameservers);
 
         var checker = new SpfChecker(new DnsClientResolver(settings.Dns), new SpfOptions { ReceiverName = settings.AuthservId, RecordTrace = true });
-        var verdict = await new SpfPolicy(checker, settings).EvaluateAsync(ip, sender, helo, CancellationToken.None).ConfigureAwait(false);
+        var verdict = await new SpfPolicy(checker, settings).EvaluateAsync(arguments.Ip, arguments.Sender, arguments.Helo, CancellationToken.None).ConfigureAwait(false);
         Print(verdict, settings, output);
         return ExitCodes.Success;
     }

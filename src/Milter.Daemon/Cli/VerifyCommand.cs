@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Milter.Daemon.Filtering;
 using Milter.Dns;
@@ -23,61 +21,10 @@ internal static class VerifyCommand
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        string? file = null;
-        IPAddress? ip = null;
-        string? helo = null;
-        string? sender = null;
-        string? configPath = null;
-        var recipients = new List<string>();
-        var nameservers = new List<IPEndPoint>();
-        TimeProvider? clock = null;
+        TransactionArguments arguments;
         try
         {
-            for (var i = 0; i < args.Count; i++)
-            {
-                string Value() => i + 1 < args.Count ? args[++i] : throw new FormatException($"{args[i]} needs a value.");
-                switch (args[i])
-                {
-                    case "--ip":
-                        var text = Value();
-                        ip = IPAddress.TryParse(text, out var parsed) ? parsed : throw new FormatException($"'{text}' is not an IP address.");
-                        break;
-                    case "--helo":
-                        helo = Value();
-                        break;
-                    case "--sender":
-                        sender = Value().Trim('<', '>');
-                        break;
-                    case "--null-sender":
-                        sender = string.Empty;
-                        break;
-                    case "--rcpt":
-                        recipients.Add(Value().Trim('<', '>'));
-                        break;
-                    case "--nameserver":
-                        nameservers.Add(DnsOptions.ParseNameserver(Value()));
-                        break;
-                    case "--now":
-                        var seconds = Value();
-                        clock = long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var unix)
-                            ? new FixedClock(DateTimeOffset.FromUnixTimeSeconds(unix))
-                            : throw new FormatException($"'{seconds}' is not a UNIX time in seconds.");
-                        break;
-                    case "--config" or "-c":
-                        configPath = Value();
-                        break;
-                    case var path when !path.StartsWith('-') && file is null:
-                        file = path;
-                        break;
-                    default:
-                        throw new FormatException($"unexpected argument '{args[i]}'.");
-                }
-            }
-
-            if (file is null || ip is null || helo is null || sender is null)
-            {
-                throw new FormatException("FILE, --ip, --helo and --sender (or --null-sender) are required.");
-            }
+            arguments = TransactionArguments.Parse(args, withMessage: true);
         }
         catch (FormatException exception)
         {
@@ -86,12 +33,13 @@ internal static class VerifyCommand
             return ExitCodes.Usage;
         }
 
-        if (SettingsLoader.TryLoad(configPath, error) is not { } settings)
+        if (SettingsLoader.TryLoad(arguments.ConfigPath, error) is not { } settings)
         {
             return ExitCodes.Config;
         }
 
-        settings.UseNameservers(nameservers);
+        settings.UseNameservers(arguments.Nameservers);
+        var file = arguments.File!;
         byte[] message;
         try
         {
@@ -104,8 +52,8 @@ internal static class VerifyCommand
         }
 
         var resolver = new CachingDnsResolver(new DnsClientResolver(settings.Dns), settings.Dns);
-        var handler = new AuthenticationMilterHandlerFactory(settings, resolver, NullLoggerFactory.Instance, clock).Create();
-        var replay = new MilterReplayMessage(ip, $"[{ip}]", helo, sender, recipients.Count == 0 ? ["postmaster@localhost"] : recipients, message);
+        var handler = new AuthenticationMilterHandlerFactory(settings, resolver, NullLoggerFactory.Instance, arguments.Clock).Create();
+        var replay = new MilterReplayMessage(arguments.Ip, $"[{arguments.Ip}]", arguments.Helo, arguments.Sender, arguments.Recipients.Count == 0 ? ["postmaster@localhost"] : arguments.Recipients, message);
         MilterReplayResult result;
         try
         {
