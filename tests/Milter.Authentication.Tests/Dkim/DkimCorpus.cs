@@ -1,5 +1,6 @@
 using Milter.Authentication.Dkim;
 using Milter.Dns;
+using Milter.TestKit;
 
 namespace Milter.Authentication.Tests.Dkim;
 
@@ -10,17 +11,7 @@ public static class DkimCorpus
     public static readonly DateTimeOffset Now = new(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>The path of a data file: found from the test directory up to the folder of Milter.sln, then ../shared.</summary>
-    public static string PathOf(params string[] parts)
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "Milter.sln")))
-        {
-            directory = directory.Parent
-                ?? throw new DirectoryNotFoundException($"No Milter.sln above {TestContext.CurrentContext.TestDirectory}.");
-        }
-
-        return Path.GetFullPath(Path.Combine([directory.FullName, "..", "shared", "testdata", "dkim", .. parts]));
-    }
+    public static string PathOf(params string[] parts) => Path.GetFullPath(RepositoryPaths.SharedTestData(["dkim", .. parts]));
 
     /// <summary>The file with every bare LF turned into CRLF (CRLF left alone), as SOURCE.md prescribes before canonicalisation.</summary>
     public static byte[] ReadMessage(params string[] parts) => ToCrlf(File.ReadAllBytes(PathOf(parts)));

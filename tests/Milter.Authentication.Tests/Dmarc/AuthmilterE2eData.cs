@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Milter.Dns;
+using Milter.TestKit;
 
 namespace Milter.Authentication.Tests.Dmarc;
 
@@ -91,16 +92,8 @@ internal static class AuthmilterE2eData
 
     private static string? Locate()
     {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Milter.sln")))
-            {
-                var data = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "testdata", "authmilter-e2e"));
-                return System.IO.Directory.Exists(data) ? data : null;
-            }
-        }
-
-        return null;
+        var data = Path.GetFullPath(RepositoryPaths.SharedTestData("authmilter-e2e"));
+        return System.IO.Directory.Exists(data) ? data : null;
     }
 
     // Master-file entries: comments start at ';' outside quotes; parentheses continue an entry over lines.

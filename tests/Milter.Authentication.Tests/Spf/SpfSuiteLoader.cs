@@ -1,4 +1,5 @@
 using System.Net;
+using Milter.TestKit;
 using YamlDotNet.RepresentationModel;
 
 namespace Milter.Authentication.Tests.Spf;
@@ -7,17 +8,7 @@ namespace Milter.Authentication.Tests.Spf;
 public static class SpfSuiteLoader
 {
     /// <summary>The path of a suite file: found from the test directory up to the folder of Milter.sln, then ../shared.</summary>
-    public static string SuitePath(string fileName)
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "Milter.sln")))
-        {
-            directory = directory.Parent
-                ?? throw new DirectoryNotFoundException($"No Milter.sln above {TestContext.CurrentContext.TestDirectory}.");
-        }
-
-        return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "testdata", "spf", fileName));
-    }
+    public static string SuitePath(string fileName) => Path.GetFullPath(RepositoryPaths.SharedTestData("spf", fileName));
 
     /// <summary>Every test of every scenario in the file.</summary>
     public static IEnumerable<SpfSuiteCase> Load(string path)

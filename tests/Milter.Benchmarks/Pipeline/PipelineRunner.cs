@@ -6,8 +6,6 @@ using Milter.TestKit.Client;
 using Milter.TestKit.Daemon;
 using Milter.TestKit.Dns;
 using Milter.TestKit.Mail;
-using MimeKit;
-using MimeKit.Cryptography;
 
 namespace Milter.Benchmarks.Pipeline;
 
@@ -16,7 +14,7 @@ namespace Milter.Benchmarks.Pipeline;
 /// DMARC in enforce mode, iprev, ARC) and a warm DNS cache, for DKIM-signed messages of 4 KB, 100 KB and 2 MB. A knotd
 /// on loopback serves one root zone holding everything the checks ask for: the sender domain's SPF record (passing
 /// the client address), its <c>_dmarc</c> record (<c>p=reject</c>), the RFC 8463 RSA key at <c>test._domainkey</c>, and
-/// PTR and A records that make iprev pass. Each message is signed once with MimeKit's <see cref="DkimSigner"/> and the
+/// PTR and A records that make iprev pass. Each message is signed once with MimeKit's <see cref="TestDkimSigner"/> and the
 /// same key. Per size, one connection first sends a few messages (warming the daemon's DNS cache and code paths); the
 /// first one's Authentication-Results must say spf=pass, dkim=pass, dmarc=pass and iprev=pass. Then the
 /// <see cref="LoadRunner"/> measures, and the run fails if any message errs or is refused.
@@ -46,7 +44,7 @@ public static class PipelineRunner
         var socket = $"inet:{port}@127.0.0.1";
         foreach (var (name, size) in Sizes)
         {
-            var message = ParsedEml.Parse(Sign(GeneratedMessage.Create(Headers(name), size)));
+            var message = ParsedEml.Parse(TestDkimSigner.Sign(GeneratedMessage.Create(Headers(name), size), Domain, "From", "To", "Subject", "Date", "Message-ID"));
             output.WriteLine();
             output.WriteLine($"== {name}: {message.Headers.Count} headers, {message.Body.Length} body bytes ==");
 
@@ -127,21 +125,4 @@ public static class PipelineRunner
         $"Message-ID: <{name.Replace(' ', '-')}.pipeline@{Domain}>\r\n" +
         "\r\n";
 
-    /// <summary><paramref name="message"/> with a relaxed/relaxed rsa-sha256 DKIM-Signature (d=example.org, s=test) on top, as CRLF bytes.</summary>
-    private static byte[] Sign(byte[] message)
-    {
-        var signer = new DkimSigner(RepositoryPaths.SharedTestData("dkim", "rfc8463", "test.rsa.private.pem"), Domain, "test", DkimSignatureAlgorithm.RsaSha256)
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        };
-        var format = FormatOptions.Default.Clone();
-        format.NewLineFormat = NewLineFormat.Dos;
-        using var input = new MemoryStream(message, writable: false);
-        using var mime = MimeMessage.Load(input);
-        signer.Sign(format, mime, ["From", "To", "Subject", "Date", "Message-ID"]);
-        using var signed = new MemoryStream();
-        mime.WriteTo(format, signed);
-        return signed.ToArray();
-    }
 }

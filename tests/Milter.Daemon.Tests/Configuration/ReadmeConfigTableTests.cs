@@ -1,4 +1,5 @@
 using Milter.Daemon.Configuration;
+using Milter.TestKit;
 using NUnit.Framework;
 
 namespace Milter.Daemon.Tests.Configuration;
@@ -9,7 +10,7 @@ public class ReadmeConfigTableTests
     [Test]
     public void Readme_ConfigurationTable_HasARowForEveryKey()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
         var expected = ConfigKeys.All.Select(Row).ToArray();
 
         var missing = expected.Where(row => !readme.Contains(row, StringComparison.Ordinal)).ToArray();
@@ -22,18 +23,5 @@ public class ReadmeConfigTableTests
     {
         var value = key.Name == "AuthservId" ? "host name" : key.Default;
         return $"| `{key.Name}` | `{value}` | {key.Description} |";
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Milter.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("No Milter.sln above the test directory.");
     }
 }

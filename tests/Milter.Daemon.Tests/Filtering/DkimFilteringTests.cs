@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Milter.Dns;
+using Milter.TestKit;
 using Milter.TestKit.Client;
 using NUnit.Framework;
 
@@ -17,7 +18,7 @@ public class DkimFilteringTests
     public void SetUp()
     {
         _dns = new InMemoryDnsResolver();
-        foreach (var line in File.ReadAllLines(SharedFile("dkim/rfc8463/dns.txt")))
+        foreach (var line in File.ReadAllLines(RepositoryPaths.SharedTestData("dkim", "rfc8463", "dns.txt")))
         {
             var space = line.IndexOf(' ');
             _dns.AddTxt(line[..space], line[(space + 1)..]);
@@ -74,21 +75,8 @@ public class DkimFilteringTests
         Assert.That(header, Does.Not.Contain("dkim=pass"));
     }
 
-    internal static string SharedFile(string relative)
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Milter.sln")))
-            {
-                return Path.Combine(directory.FullName, "..", "shared", "testdata", relative);
-            }
-        }
-
-        throw new DirectoryNotFoundException("No Milter.sln above the test directory.");
-    }
-
     // The corpus stores LF line ends; SMTP carries CRLF.
-    private static string Load(string relative) => File.ReadAllText(SharedFile(relative)).ReplaceLineEndings("\r\n");
+    private static string Load(string relative) => File.ReadAllText(RepositoryPaths.SharedTestData(relative)).ReplaceLineEndings("\r\n");
 
     private static string ResultsHeader(MilterTransactionResult result) =>
         result.EndOfMessage!.Modifications.OfType<MilterClientModification.InsertHeader>().Single(m => m.Name == "Authentication-Results").Value;

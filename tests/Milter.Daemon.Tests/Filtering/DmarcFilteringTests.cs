@@ -3,6 +3,7 @@ using System.Text;
 using Milter.Daemon.Configuration;
 using Milter.Dns;
 using Milter.Protocol;
+using Milter.TestKit;
 using Milter.TestKit.Client;
 using NUnit.Framework;
 
@@ -195,13 +196,13 @@ public class DmarcFilteringTests
     [Test]
     public async Task EndOfMessage_SignedByTheAuthorDomain_PassesThroughDkimAlone()
     {
-        foreach (var line in File.ReadAllLines(DkimFilteringTests.SharedFile("dkim/rfc8463/dns.txt")))
+        foreach (var line in File.ReadAllLines(RepositoryPaths.SharedTestData("dkim", "rfc8463", "dns.txt")))
         {
             _dns.AddTxt(line[..line.IndexOf(' ')], line[(line.IndexOf(' ') + 1)..]);
         }
 
         _dns.AddTxt("_dmarc.football.example.com", "v=DMARC1; p=reject; adkim=s");
-        var message = File.ReadAllText(DkimFilteringTests.SharedFile("dkim/rfc8463/signed-message.eml")).ReplaceLineEndings("\r\n");
+        var message = File.ReadAllText(RepositoryPaths.SharedTestData("dkim", "rfc8463", "signed-message.eml")).ReplaceLineEndings("\r\n");
 
         var result = await FilterHarness.SendAsync(Settings(), _dns, ParsedEml.Parse(Encoding.ASCII.GetBytes(message)), "<>", Stranger, "unknown.example");
 

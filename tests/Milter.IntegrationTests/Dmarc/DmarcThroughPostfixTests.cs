@@ -6,7 +6,6 @@ using Milter.TestKit.Dns;
 using Milter.TestKit.Mail;
 using Milter.TestKit.Postfix;
 using MimeKit;
-using MimeKit.Cryptography;
 using NUnit.Framework;
 
 namespace Milter.IntegrationTests.Dmarc;
@@ -71,7 +70,7 @@ public partial class DmarcThroughPostfixTests
     [Test]
     public async Task AlignedDkimPass_ThroughAForwarderFailingSpf_IsDeliveredWithDmarcPass()
     {
-        var message = Sign(DmarcMail.Message("user@reject.test", "forwarded"), "reject.test");
+        var message = TestDkimSigner.Sign(DmarcMail.Message("user@reject.test", "forwarded"), "reject.test");
 
         var delivered = await DeliverAsync(Forwarder, "user@reject.test", message);
 
@@ -84,7 +83,7 @@ public partial class DmarcThroughPostfixTests
     [Test]
     public async Task DkimPassForAnotherDomain_WithSpfFail_IsDmarcFail()
     {
-        var message = Sign(DmarcMail.Message("user@none.test", "unaligned dkim"), "signer.test");
+        var message = TestDkimSigner.Sign(DmarcMail.Message("user@none.test", "unaligned dkim"), "signer.test");
 
         var delivered = await DeliverAsync(Forwarder, "user@none.test", message);
 
@@ -172,23 +171,6 @@ public partial class DmarcThroughPostfixTests
         }));
     }
 
-    // Relaxed/relaxed over From, To, Subject and Date with the RFC 8463 RSA key, written with CRLF as SMTP carries it.
-    private static byte[] Sign(byte[] message, string domain)
-    {
-        var signer = new DkimSigner(RepositoryPaths.SharedTestData("dkim", "rfc8463", "test.rsa.private.pem"), domain, "test", DkimSignatureAlgorithm.RsaSha256)
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        };
-        var format = FormatOptions.Default.Clone();
-        format.NewLineFormat = NewLineFormat.Dos;
-        using var input = new MemoryStream(message, writable: false);
-        using var mime = MimeMessage.Load(input);
-        signer.Sign(format, mime, ["From", "To", "Subject", "Date"]);
-        using var output = new MemoryStream();
-        mime.WriteTo(format, output);
-        return output.ToArray();
-    }
 
     // header.b (RFC 6008): the first 8 characters of the signature's b= value.
     private static string SignaturePrefix(byte[] signed)

@@ -1,5 +1,6 @@
 using System.Text;
 using Milter.IntegrationTests.Support;
+using Milter.TestKit;
 using Milter.TestKit.Dns;
 
 namespace Milter.IntegrationTests.EndToEnd;
@@ -60,7 +61,7 @@ public class AuthenticationMilterSuiteTests
         ["am25"] = (new() { ["dkim"] = "policy" }, "RFC 8301: the signature is rsa-sha1, dkim=policy; upstream pass"),
     };
 
-    private static readonly string SuiteDirectory = FindSuiteDirectory();
+    private static readonly string SuiteDirectory = Path.GetFullPath(RepositoryPaths.SharedTestData("authmilter-e2e"));
 
     private KnotDnsServer _dns = null!;
     private DaemonMailPath _reporting = null!;
@@ -237,19 +238,5 @@ public class AuthenticationMilterSuiteTests
         }
 
         return [.. output];
-    }
-
-    // shared/ sits next to the checkout: walk up from the test binaries to the folder with Milter.sln.
-    private static string FindSuiteDirectory()
-    {
-        for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Milter.sln")))
-            {
-                return Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "testdata", "authmilter-e2e"));
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No Milter.sln above {TestContext.CurrentContext.TestDirectory}.");
     }
 }
