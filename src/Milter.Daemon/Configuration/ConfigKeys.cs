@@ -20,6 +20,8 @@ public static class ConfigKeys
     private const string Dkim = "DKIM";
     private const string Dmarc = "DMARC";
     private const string Arc = "ARC";
+    private const string Reporting = "Reporting";
+    private const string Http = "HTTP";
 
     /// <summary>All keys.</summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
@@ -134,6 +136,32 @@ public static class ConfigKeys
         new("ArcTrustedSealers", Arc, "Comma-separated sealer domains (mailing lists, forwarders) whose passing ARC chain with a recorded dmarc=pass overrides a DMARC reject or quarantine.",
             (s, v) => s.ArcTrustedSealers = ParseDomains(v),
             s => s.ArcTrustedSealers.Count == 0 ? "(none)" : string.Join(", ", s.ArcTrustedSealers.Order())),
+        new("ReportStore", Reporting, "Where DMARC history and received reports are kept: `sqlite:PATH`, `postgres:CONNECTION-STRING` (several MTAs sharing one database) or `none`.",
+            (s, v) => s.Reporting.Store = ParseStore(v), s => s.Reporting.Store),
+        new("HistoryRetentionDays", Reporting, "Days history, report deliveries and received reports are kept.",
+            (s, v) => s.Reporting.HistoryRetentionDays = ConfigValue.ParseInt(v, 1, 3650), s => Number(s.Reporting.HistoryRetentionDays)),
+        new("HistoryQueueSize", Reporting, "Evaluations waiting to be written to the store; when it is full new ones are dropped and counted, mail is never held up.",
+            (s, v) => s.Reporting.HistoryQueueSize = ConfigValue.ParseInt(v, 1, 10_000_000), s => Number(s.Reporting.HistoryQueueSize)),
+        new("ReportingEnabled", Reporting, "Send DMARC aggregate reports from the daemon after each period (otherwise run `authmilter report send` from cron).",
+            (s, v) => s.Reporting.Enabled = ConfigValue.ParseBool(v), s => YesNo(s.Reporting.Enabled)),
+        new("ReportInterval", Reporting, "The reporting period, aligned to 00:00 UTC; it must divide a day (e.g. `1h`, `6h`, `1d`).",
+            (s, v) => s.Reporting.Interval = ParseReportInterval(v), s => ConfigValue.Format(s.Reporting.Interval)),
+        new("ReportOrgName", Reporting, "Our `org_name` in the reports we send. Default: this host's name.",
+            (s, v) => s.Reporting.OrgName = v, s => s.Reporting.OrgName),
+        new("ReportContact", Reporting, "Our contact address in reports, and the From address of report mail. Default: postmaster at this host's name.",
+            (s, v) => s.Reporting.Contact = ParseAddress(v), s => s.Reporting.Contact),
+        new("ReportSmtpServer", Reporting, "The SMTP server reports are handed to: `host` or `host:port`.",
+            (s, v) => s.Reporting.SmtpServer = v, s => s.Reporting.SmtpServer),
+        new("ReportSkipTo", Reporting, "Comma-separated recipients (addresses or domains) whose incoming mail is not recorded, such as our own report mailbox.",
+            (s, v) => s.Reporting.SkipTo = ParseDomains(v), s => s.Reporting.SkipTo.Count == 0 ? "(none)" : string.Join(", ", s.Reporting.SkipTo.Order())),
+        new("ReportSuppress", Reporting, "Comma-separated report destinations (addresses or domains) never sent to.",
+            (s, v) => s.Reporting.Suppress = ParseDomains(v), s => s.Reporting.Suppress.Count == 0 ? "(none)" : string.Join(", ", s.Reporting.Suppress.Order())),
+        new("FailureReports", Reporting, "Send DMARC failure reports to `ruf` addresses as the domain's `fo` asks (RFC 9991).",
+            (s, v) => s.Reporting.FailureReports = ConfigValue.ParseBool(v), s => YesNo(s.Reporting.FailureReports)),
+        new("FailureReportRate", Reporting, "Most failure reports sent per policy domain per hour.",
+            (s, v) => s.Reporting.FailureReportRate = ConfigValue.ParseInt(v, 1, 100_000), s => Number(s.Reporting.FailureReportRate)),
+        new("HttpListen", Http, "Address and port of the dashboard, `/metrics` (Prometheus) and `/healthz`, e.g. `127.0.0.1:8896`; unset serves none.",
+            (s, v) => s.HttpListen = ParseListen(v), s => s.HttpListen?.ToString() ?? "(unset)"),
     ];
 
     /// <summary>The keys by name, case-insensitive.</summary>
@@ -153,6 +181,23 @@ public static class ConfigKeys
 
     private static HashSet<string> ParseDomains(string text) =>
         ConfigValue.ParseList(text).Select(d => d.TrimEnd('.').ToLowerInvariant()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    private static string ParseStore(string text) =>
+        text == "none" || text.StartsWith("sqlite:", StringComparison.Ordinal) && text.Length > 7 || text.StartsWith("postgres:", StringComparison.Ordinal) && text.Length > 9
+            ? text
+            : throw new FormatException("expected sqlite:PATH, postgres:CONNECTION-STRING or none.");
+
+    private static TimeSpan ParseReportInterval(string text)
+    {
+        var interval = ConfigValue.ParseDuration(text, TimeSpan.FromMinutes(1));
+        return TimeSpan.FromDays(1).Ticks % interval.Ticks == 0 ? interval : throw new FormatException("the interval must divide a day.");
+    }
+
+    private static string ParseAddress(string text) =>
+        MimeKit.MailboxAddress.TryParse(text, out var address) && address.Domain.Length > 0 ? address.Address : throw new FormatException("expected an email address.");
+
+    private static System.Net.IPEndPoint ParseListen(string text) =>
+        System.Net.IPEndPoint.TryParse(text, out var endPoint) && endPoint.Port != 0 ? endPoint : throw new FormatException("expected ADDRESS:PORT, e.g. 127.0.0.1:8896.");
 
     private static string FormatEndPoint(System.Net.IPEndPoint endPoint) =>
         endPoint.Port == DnsOptions.DefaultPort ? endPoint.Address.ToString() : endPoint.ToString();

@@ -6,6 +6,7 @@ using Milter.Dns;
 using Milter.Protocol.Handling;
 using Milter.Protocol.Hosting;
 using Milter.Protocol.Session;
+using Milter.Reporting;
 
 namespace Milter.Daemon.Configuration;
 
@@ -149,6 +150,12 @@ public sealed class MilterSettings
 
     /// <summary>Key <c>ArcTrustedSealers</c>: sealer domains whose recorded DMARC pass may override a DMARC reject or quarantine. Defaults to none.</summary>
     public IReadOnlySet<string> ArcTrustedSealers { get; set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Keys <c>ReportStore</c>, <c>HistoryRetentionDays</c>, <c>ReportingEnabled</c> and the other reporting keys.</summary>
+    public ReportingOptions Reporting { get; } = new();
+
+    /// <summary>Key <c>HttpListen</c>: where the dashboard, metrics and health check are served; null serves none.</summary>
+    public IPEndPoint? HttpListen { get; set; }
 
     /// <summary>Replaces <c>Nameservers</c> with those given on a command line (<c>--nameserver</c>); none given keeps the configured ones.</summary>
     public void UseNameservers(IReadOnlyCollection<IPEndPoint> nameservers)

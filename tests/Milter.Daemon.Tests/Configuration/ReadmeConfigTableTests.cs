@@ -21,7 +21,12 @@ public class ReadmeConfigTableTests
     /// <summary>The README row of a key; host-dependent defaults are described rather than shown.</summary>
     internal static string Row(ConfigKey key)
     {
-        var value = key.Name == "AuthservId" ? "host name" : key.Default;
+        var value = key.Name switch
+        {
+            "AuthservId" or "ReportOrgName" => "host name",
+            "ReportContact" => "postmaster@host name",
+            _ => key.Default,
+        };
         return $"| `{key.Name}` | `{value}` | {key.Description} |";
     }
 }
