@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -16,8 +17,8 @@ namespace Milter.Reporting.Aggregate;
 /// (nothing outside the document is fetched) and within <see cref="AggregateReadOptions.MaxCharactersInDocument"/>.
 /// </para>
 /// <para>
-/// Elements are matched by local name alone, so any namespace or prefix (or none) is read; elements the reader does
-/// not know are ignored. Leading whitespace before the XML declaration and a byte order mark are accepted. Text is
+/// Elements are matched by local name alone, ignoring case, so any namespace or prefix (or none) is read; elements the
+/// reader does not know are ignored. The encoding the XML declaration names is used, legacy code pages included. Leading whitespace before the XML declaration and a byte order mark are accepted. Text is
 /// trimmed; keywords (<c>p</c>, results, scopes, reason types, …) are lower-cased; whitespace inside numbers is
 /// removed. An empty optional element counts as missing, except <c>envelope_from</c>, which stays empty (the null
 /// reverse-path).
@@ -31,6 +32,13 @@ namespace Milter.Reporting.Aggregate;
 public static class AggregateReportReader
 {
     private static readonly AggregateReadOptions DefaultOptions = new();
+
+    static AggregateReportReader()
+    {
+        // Some receivers declare windows-1252 (or another legacy code page), which .NET decodes only with this provider.
+        // Registering it is process-wide but only adds encodings; nothing that worked before changes.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
 
     /// <summary>Reads one aggregate report from <paramref name="input"/>, which is left open.</summary>
     /// <param name="input">The uncompressed XML document.</param>
@@ -94,6 +102,8 @@ public static class AggregateReportReader
             return XDocument.Load(reader).Root
                 ?? throw new AggregateReportFormatException("The document has no root element.");
         }
+        // XmlException carries no code, only text; these two are told apart by it so the caller learns which limit it was.
+        // Should the text ever change, the exception is still an AggregateReportFormatException, only less specific.
         catch (XmlException ex) when (ex.Message.Contains("MaxCharactersInDocument", StringComparison.Ordinal))
         {
             throw new AggregateReportFormatException($"The document is larger than the limit of {maxCharacters} characters.", ex);

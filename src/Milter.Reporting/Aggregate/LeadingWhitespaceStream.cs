@@ -9,8 +9,8 @@ internal sealed class LeadingWhitespaceStream : Stream
 {
     private readonly Stream _inner;
     private readonly byte[] _prefix;
-    private int _prefixOffset;
     private readonly int _prefixEnd;
+    private int _prefixOffset;
 
     private LeadingWhitespaceStream(Stream inner, byte[] prefix, int prefixOffset, int prefixEnd)
     {

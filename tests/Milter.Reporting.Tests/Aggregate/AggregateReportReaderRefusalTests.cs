@@ -122,6 +122,20 @@ public sealed class AggregateReportReaderRefusalTests
     }
 
     [Test]
+    public void Read_Windows1252Declared_DecodesTheDeclaredEncoding()
+    {
+        // Older receivers still declare windows-1252, which .NET only knows once the code-page provider is registered.
+        var xml = AggregateReportReaderTests.MinimalReport("192.0.2.1", "1")
+            .Replace("<feedback>", "<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<feedback>", StringComparison.Ordinal)
+            .Replace("<org_name>r</org_name>", "<org_name>Soci\u00e9t\u00e9 \u20ac</org_name>", StringComparison.Ordinal);
+        byte[] bytes = [.. xml.Select(c => c switch { '\u00e9' => (byte)0xE9, '\u20ac' => (byte)0x80, _ => (byte)c })];
+
+        var result = AggregateReportReader.Read(new MemoryStream(bytes));
+
+        Assert.That(result.Report.Metadata.OrgName, Is.EqualTo("Soci\u00e9t\u00e9 \u20ac"));
+    }
+
+    [Test]
     public void Read_NullStream_Throws()
     {
         Assert.Throws<ArgumentNullException>(() => AggregateReportReader.Read(null!));

@@ -249,6 +249,19 @@ public sealed class AggregateReportReaderTests
     }
 
     [Test]
+    public void Read_NoOrgNameOrEmail_ReadsThemEmptyWithWarnings()
+    {
+        var xml = MinimalReport("192.0.2.1", "1")
+            .Replace("<org_name>r</org_name>", "", StringComparison.Ordinal)
+            .Replace("<email>r@example.net</email>", "<email/>", StringComparison.Ordinal);
+
+        var (report, warnings) = AggregateTestData.ReadString(xml);
+
+        Assert.That((report.Metadata.OrgName, report.Metadata.Email), Is.EqualTo(("", "")));
+        Assert.That(warnings, Is.EqualTo(new[] { "report_metadata: no org_name; read as empty.", "report_metadata: no email; read as empty." }));
+    }
+
+    [Test]
     public void Read_NoRecords_GivesAnEmptyReport()
     {
         var xml = MinimalReport("192.0.2.1", "1");

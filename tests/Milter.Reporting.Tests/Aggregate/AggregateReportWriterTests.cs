@@ -279,6 +279,14 @@ public sealed class AggregateReportWriterTests
     }
 
     [Test]
+    public void Write_TextXmlCannotCarry_Throws()
+    {
+        var report = MinimalReport();
+
+        Assert.Throws<ArgumentException>(() => AggregateTestData.Write(report with { Metadata = report.Metadata with { OrgName = "bell\u0007" } }));
+    }
+
+    [Test]
     public void Write_NullArguments_Throw()
     {
         Assert.Throws<ArgumentNullException>(() => AggregateReportWriter.Write(null!, new MemoryStream()));
