@@ -273,6 +273,19 @@ public sealed class AggregateReportReaderTests
     }
 
     [Test]
+    public void Read_BomAndWhitespaceLongerThanOneBuffer_AreSkipped()
+    {
+        var bytes = new byte[] { 0xEF, 0xBB, 0xBF }
+            .Concat(Enumerable.Repeat((byte)'\n', 5000))
+            .Concat(System.Text.Encoding.UTF8.GetBytes("<?xml version=\"1.0\"?>" + MinimalReport("192.0.2.1", "1")))
+            .ToArray();
+
+        var result = AggregateReportReader.Read(new TrickleStream(bytes));
+
+        Assert.That(result.Report.Records.Single().SourceIp, Is.EqualTo(IPAddress.Parse("192.0.2.1")));
+    }
+
+    [Test]
     public void Read_LeavesTheStreamOpen()
     {
         using var stream = File.OpenRead(AggregateTestData.PathOf("yahoo-style-rfc7489.xml"));
@@ -299,4 +312,12 @@ public sealed class AggregateReportReaderTests
           </record>
         </feedback>
         """;
+
+    /// <summary>Hands out one byte a read, as a slow network stream may.</summary>
+    private sealed class TrickleStream(byte[] data) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 1));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, 1)]);
+    }
 }
