@@ -16,8 +16,8 @@ namespace Milter.Daemon.Filtering;
 /// <summary>
 /// The milter side of authmilter for one MTA connection: gathers what the checks need from the SMTP session
 /// (SPF at MAIL FROM; the message rebuilt in a spool for DKIM), removes Authentication-Results headers forged
-/// with our authserv-id, writes ours, and logs one line per message. Mail from trusted networks or
-/// authenticated clients is passed without checks.
+/// with our authserv-id, writes ours, logs one line per message, counts it in <see cref="FilterMetrics"/>, and hands
+/// the DMARC outcome to the report history. Mail from trusted networks or authenticated clients is passed without checks.
 /// </summary>
 internal sealed class AuthenticationMilterHandler : IMilterHandler
 {
@@ -35,6 +35,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private readonly MilterSettings _settings;
     private readonly AuthenticationChecks _checks;
     private readonly ILogger _logger;
+    private readonly HistoryEntryBuilder? _history;
     private readonly MessageSpool _spool;
     private readonly List<int> _forgedOccurrences = [];
     private readonly List<string> _fromValues = [];
@@ -55,17 +56,25 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     /// <param name="settings">The daemon configuration.</param>
     /// <param name="checks">The checks that are switched on.</param>
     /// <param name="logger">Where the per-message line goes.</param>
-    public AuthenticationMilterHandler(MilterSettings settings, AuthenticationChecks checks, ILogger logger)
+    /// <param name="history">Records DMARC outcomes for aggregate reports; null when the report history is off.</param>
+    public AuthenticationMilterHandler(MilterSettings settings, AuthenticationChecks checks, ILogger logger, HistoryEntryBuilder? history = null)
     {
         _settings = settings;
         _authservId = settings.AuthservId;
         _checks = checks;
         _logger = logger;
+        _history = history;
         _spool = new MessageSpool(settings.SpoolThreshold, settings.TempDirectory);
         var stages = MilterStages.Connect | MilterStages.Helo | MilterStages.MailFrom | MilterStages.Header;
         if (checks.Dkim is not null || checks.Arc is not null)
         {
             stages |= MilterStages.EndOfHeaders | MilterStages.Body;
+        }
+
+        // The history needs the recipients (envelope_to, ReportSkipTo); otherwise the MTA is spared sending them.
+        if (history is not null && checks.Dmarc is not null)
+        {
+            stages |= MilterStages.Recipient;
         }
 
         Requirements = new MilterHandlerRequirements(
@@ -108,7 +117,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         _spfVerdict = await check.ConfigureAwait(false);
         if (_spfVerdict.Decision != MilterDecision.Continue)
         {
-            Log(context, _spfVerdict.Decision);
+            Log(context, _spfVerdict.Decision, quarantined: false);
         }
 
         return _spfVerdict.Decision;
@@ -200,15 +209,20 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         if (_skipReason is null)
         {
             await RunChecksAsync(context, result).ConfigureAwait(false);
+            if (_history is not null && _dmarcVerdict is not null && context.Connection?.Address is { } client)
+            {
+                _history.Record(client, context.Sender, context.Recipients, _dmarcVerdict, _spfVerdict, _dkimVerdict);
+            }
         }
         else if (context.Macro("{auth_authen}") is { Length: > 0 } user && !_trustedClient)
         {
             // Submission by a logged-in user is not checked, but says who authenticated (RFC 8601 section 2.7.4).
-            result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(
-                _authservId, [new AuthenticationMethodResult("auth", "pass", null, [new("smtp.auth", user)])])));
+            var auth = new AuthenticationMethodResult("auth", "pass", null, [new("smtp.auth", user)]);
+            result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_authservId, [auth])));
+            FilterMetrics.Result(auth.Method, auth.Result);
         }
 
-        Log(context, result.Decision);
+        Log(context, result.Decision, result.QuarantineReason is not null);
         return result;
     }
 
@@ -249,7 +263,12 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             .. _arc is null ? [] : new[] { ArcEntry(_arc, context.Connection?.Address) },
             .. _dmarcVerdict?.MethodResults() ?? [],
         ];
-        result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_authservId, methods.ToArray())));
+        var entries = methods.ToArray();
+        result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_authservId, entries)));
+        foreach (var entry in entries)
+        {
+            FilterMetrics.Result(entry.Method, entry.Result);
+        }
     }
 
     public void OnMessageReset(MilterContext context)
@@ -296,8 +315,10 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         }
     }
 
-    private void Log(MilterContext context, MilterDecision decision)
+    private void Log(MilterContext context, MilterDecision decision, bool quarantined)
     {
+        var elapsed = Stopwatch.GetElapsedTime(_messageStarted);
+        FilterMetrics.Message(_skipReason is null ? FilterMetrics.Verdict(decision, quarantined) : "skipped", elapsed);
         var results = _skipReason is not null
             ? $"skipped ({_skipReason})"
             : string.Join(' ', new[] { _iprev is null ? null : $"iprev={Keyword(_iprev.Result)}", _spfVerdict?.Summary(), _dkimVerdict?.Summary(), _arc is null ? null : $"arc={ArcKeyword(_arc.Result)}", _dmarcVerdict?.Summary() }.Where(s => s is not null)) is { Length: > 0 } text ? text : "none";
@@ -310,7 +331,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             results,
             _trustedClient ? 0 : _forgedOccurrences.Count,
             decision.ToString(),
-            Stopwatch.GetElapsedTime(_messageStarted).TotalMilliseconds);
+            elapsed.TotalMilliseconds);
     }
 
     // RFC 8601 section 2.7.3: ptype "policy", property "iprev", the address checked; the name goes in the comment.
