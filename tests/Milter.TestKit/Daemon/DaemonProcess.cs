@@ -11,6 +11,8 @@ namespace Milter.TestKit.Daemon;
 /// </summary>
 public sealed class DaemonProcess : IAsyncDisposable
 {
+    private const string HistoryFileName = "history.db";
+
     private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,7 +51,12 @@ public sealed class DaemonProcess : IAsyncDisposable
     public static DaemonProcess Start(IEnumerable<string>? config, params string[] arguments) =>
         StartAt(Path.Combine(AppContext.BaseDirectory, "authmilter.dll"), config, arguments);
 
-    /// <summary>Starts the <c>authmilter.dll</c> at <paramref name="daemonPath"/> (e.g. a Release build) like <see cref="Start"/>.</summary>
+    /// <summary>
+    /// Starts the <c>authmilter.dll</c> at <paramref name="daemonPath"/> (e.g. a Release build) like <see cref="Start"/>.
+    /// Unless <paramref name="config"/> sets <c>ReportStore</c>, the report history goes to <c>history.db</c> in
+    /// <see cref="ConfigDirectory"/> (<see cref="HistoryDatabase"/>), never to the default under /var/lib. Without
+    /// <paramref name="config"/> nothing is added: such callers pass their own --config or a command that runs no daemon.
+    /// </summary>
     public static DaemonProcess StartAt(string daemonPath, IEnumerable<string>? config, params string[] arguments)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("authmilter-test-").FullName;
@@ -63,7 +70,13 @@ public sealed class DaemonProcess : IAsyncDisposable
         if (config is not null)
         {
             var path = Path.Combine(directory, "milter.conf");
-            File.WriteAllLines(path, config);
+            var lines = config.ToList();
+            if (!lines.Any(line => line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries) is [var key, ..] && key.Equals("ReportStore", StringComparison.OrdinalIgnoreCase)))
+            {
+                lines.Add($"ReportStore sqlite:{Path.Combine(directory, HistoryFileName)}");
+            }
+
+            File.WriteAllLines(path, lines);
             info.ArgumentList.Add("--config");
             info.ArgumentList.Add(path);
         }
@@ -85,6 +98,9 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     /// <summary>The temporary directory holding the config (and anything else the test puts there).</summary>
     public string ConfigDirectory => _directory;
+
+    /// <summary>Where the report history is when the test's config did not set <c>ReportStore</c>.</summary>
+    public string HistoryDatabase => Path.Combine(_directory, HistoryFileName);
 
     /// <summary>Waits until the daemon logged that it listens.</summary>
     /// <exception cref="TimeoutException">It did not within <paramref name="timeout"/>; the message holds its output.</exception>
