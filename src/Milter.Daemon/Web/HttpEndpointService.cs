@@ -85,7 +85,16 @@ internal sealed class HttpEndpointService : IHostedService, IAsyncDisposable
         }
 
         var app = Build(_endpoint);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         BaseAddress = address is null ? null : new Uri(address);
