@@ -21,6 +21,9 @@ internal sealed class FakeReportStore : IReportStore
 
     public IReadOnlyCollection<ReportDelivery> Deliveries => _deliveries.Values;
 
+    /// <summary>Thrown once by the next <see cref="ReportedDomainsAsync"/>, as a broken database would.</summary>
+    public Exception? Fault { get; set; }
+
     public void AddHistory(ReportPeriod period, PeriodHistory history) => _history.Add((period.Begin, period.End, history));
 
     public ReportDelivery? Delivery(string domain, ReportPeriod period, string destination) =>
@@ -31,8 +34,16 @@ internal sealed class FakeReportStore : IReportStore
     public Task AppendHistoryAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The sender does not write history.");
 
-    public Task<IReadOnlyList<string>> ReportedDomainsAsync(DateTimeOffset begin, DateTimeOffset end, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(_history.Where(h => h.Begin == begin && h.End == end).Select(h => h.History.PolicyDomain).Distinct().ToList());
+    public Task<IReadOnlyList<string>> ReportedDomainsAsync(DateTimeOffset begin, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        if (Fault is { } fault)
+        {
+            Fault = null;
+            throw fault;
+        }
+
+        return Task.FromResult<IReadOnlyList<string>>(_history.Where(h => h.Begin == begin && h.End == end).Select(h => h.History.PolicyDomain).Distinct().ToList());
+    }
 
     public Task<PeriodHistory?> ReadHistoryAsync(string policyDomain, DateTimeOffset begin, DateTimeOffset end, CancellationToken cancellationToken) =>
         Task.FromResult(_history.Where(h => h.Begin == begin && h.End == end && h.History.PolicyDomain == policyDomain).Select(h => h.History).FirstOrDefault());
