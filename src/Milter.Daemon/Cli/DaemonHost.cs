@@ -11,11 +11,17 @@ using NLog.Extensions.Logging;
 
 namespace Milter.Daemon.Cli;
 
-/// <summary>Runs the daemon: the generic host with systemd integration, NLog, and the milter listener.</summary>
+/// <summary>
+/// Runs the daemon: the generic host with systemd integration, NLog, the report history and the milter listener.
+/// DI holds the <see cref="MilterSettings"/>, the shared <see cref="IDnsResolver"/>, the <see cref="IMilterHandlerFactory"/>
+/// and the <see cref="ReportHistory"/> (its <c>Store</c> and <c>Recorder</c> are null when the history is off).
+/// </summary>
 internal static class DaemonHost
 {
     public static async Task<int> RunAsync(MilterSettings settings)
     {
+        // Opened once the host's logging exists, before any hosted service is created: the handler factory needs the recorder.
+        ReportHistory? history = null;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "authmilter" });
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
@@ -24,13 +30,23 @@ internal static class DaemonHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<IDnsResolver>(new CachingDnsResolver(new DnsClientResolver(settings.Dns), settings.Dns));
-        builder.Services.AddSingleton<IMilterHandlerFactory, AuthenticationMilterHandlerFactory>();
+        builder.Services.AddSingleton(_ => history ?? throw new InvalidOperationException("The report history is opened before the host starts."));
+        builder.Services.AddSingleton<IMilterHandlerFactory>(services => new AuthenticationMilterHandlerFactory(
+            settings,
+            services.GetRequiredService<IDnsResolver>(),
+            services.GetRequiredService<ILoggerFactory>(),
+            history: services.GetRequiredService<ReportHistory>().Recorder));
+
+        // Hosted services stop in reverse order: the listener first, so the recorder drains a queue nothing adds to.
+        builder.Services.AddHostedService<HistoryService>();
         builder.Services.AddHostedService<MilterListenerService>();
 
         using var host = builder.Build();
-        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("authmilter");
+        var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
+        var logger = loggerFactory.CreateLogger("authmilter");
         try
         {
+            history = await ReportHistory.OpenAsync(settings.Reporting, loggerFactory, CancellationToken.None).ConfigureAwait(false);
             await host.RunAsync().ConfigureAwait(false);
             return ExitCodes.Success;
         }
@@ -41,6 +57,11 @@ internal static class DaemonHost
         }
         finally
         {
+            if (history is not null)
+            {
+                await history.CloseAsync().ConfigureAwait(false);
+            }
+
             NLog.LogManager.Shutdown();
         }
     }
