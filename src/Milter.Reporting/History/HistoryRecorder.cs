@@ -25,6 +25,7 @@ public sealed class HistoryRecorder : IHistorySink, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Channel<HistoryEntry> _queue;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _disposing = new();
     private long _dropped;
     private long _written;
     private long _lastDropWarning = long.MinValue;
@@ -94,15 +95,16 @@ public sealed class HistoryRecorder : IHistorySink, IAsyncDisposable
         }
 
         var batch = new List<HistoryEntry>(MaxBatch);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await _queue.Reader.WaitToReadAsync(stopping.Token).ConfigureAwait(false))
             {
                 Fill(batch);
-                await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(batch, stopping.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Stopping: what is queued (and the batch being written, if any) is drained below.
         }
@@ -117,12 +119,17 @@ public sealed class HistoryRecorder : IHistorySink, IAsyncDisposable
         }
     }
 
-    /// <summary>Refuses further entries and, when <see cref="RunAsync"/> is running, waits until it has written what was queued.</summary>
+    /// <summary>
+    /// Refuses further entries and, when <see cref="RunAsync"/> is running, waits until it has written what was queued:
+    /// at most <see cref="DrainTimeout"/> for the writes as usual, then <see cref="DrainTimeout"/> more as at cancellation.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         if (Volatile.Read(ref _running) == 1)
         {
+            // A store that hangs must not hang the shutdown: after the first timeout RunAsync drains as if cancelled.
+            _disposing.CancelAfter(DrainTimeout);
             await _stopped.Task.ConfigureAwait(false);
         }
     }

@@ -189,6 +189,22 @@ public sealed class HistoryRecorderTests
     }
 
     [Test]
+    public async Task DisposeAsync_StoreHangs_ReturnsAfterTheDrainTimeoutsAndCountsTheDrop()
+    {
+        var store = new FakeHistoryStore { Gate = new TaskCompletionSource() };
+        var recorder = new HistoryRecorder(store, 100, new ListLogger()) { DrainTimeout = TimeSpan.FromMilliseconds(200) };
+        var run = recorder.RunAsync(CancellationToken.None);
+        recorder.TryRecord(Entry(1));
+        await WaitUntil(() => store.AppendCalls == 1);
+
+        await recorder.DisposeAsync().AsTask().WaitAsync(Patience);
+
+        Assert.That(run.IsCompletedSuccessfully, Is.True);
+        Assert.That(recorder.Dropped, Is.EqualTo(1));
+        Assert.That(recorder.Written, Is.Zero);
+    }
+
+    [Test]
     public void Constructor_CapacityNotPositive_Throws() =>
         Assert.That(() => new HistoryRecorder(new FakeHistoryStore(), 0, new ListLogger()), Throws.InstanceOf<ArgumentOutOfRangeException>());
 
