@@ -52,7 +52,7 @@ public static class ReportSummarizer
             Days = Days(reports),
             Reports = [.. reports
                 .OrderBy(r => r.Metadata.Begin)
-                .ThenBy(r => r.Metadata.OrgName, StringComparer.Ordinal)
+                .ThenBy(r => r.Metadata.OrgName, StringComparer.OrdinalIgnoreCase)
                 .ThenBy(r => r.Metadata.ReportId, StringComparer.Ordinal)
                 .Select(r => new ReportListing(r.Metadata.OrgName, r.Metadata.ReportId, r.Metadata.Begin, r.Metadata.End, r.MessageCount))],
         };

@@ -50,8 +50,8 @@ public class ReportSummarizerTests
         Assert.That(summary.Days, Is.EqualTo(new[] { new DaySummary(new DateOnly(2026, 11, 20), 24, 6), new DaySummary(new DateOnly(2026, 11, 21), 4, 0) }));
         Assert.That(summary.Reports, Is.EqualTo(new[]
         {
-            new ReportListing("Outlook.com", "o1", Day1, Day1.AddDays(1), 8),
             new ReportListing("google.com", "g1", Day1, Day1.AddDays(1), 22),
+            new ReportListing("Outlook.com", "o1", Day1, Day1.AddDays(1), 8),
             new ReportListing("google.com", "g2", Day1.AddDays(1), Day1.AddDays(2), 4),
         }));
     }
