@@ -11,6 +11,9 @@ internal static class ExitCodes
     /// <summary>EX_USAGE: the command line is wrong.</summary>
     public const int Usage = 64;
 
+    /// <summary>EX_TEMPFAIL: a temporary failure (e.g. the report store is unavailable); an MTA delivering to a pipe retries later.</summary>
+    public const int TempFail = 75;
+
     /// <summary>EX_CONFIG: the configuration is wrong.</summary>
     public const int Config = 78;
 }
