@@ -121,10 +121,10 @@ public partial class DashboardChromiumTests
     }
 
     [Test]
-    public void PngImage_IhdrSize_MatchesTheHeaderBytes()
+    public async Task IndexPage_Screenshot_IhdrHoldsTheRequestedSize()
     {
         var path = Path.Combine(_directory, "size.png");
-        _chromium.ScreenshotAsync(new Uri(_address, "/"), path, 640, 480).GetAwaiter().GetResult();
+        await _chromium.ScreenshotAsync(new Uri(_address, "/"), path, 640, 480);
         var bytes = File.ReadAllBytes(path);
 
         Assert.Multiple(() =>
