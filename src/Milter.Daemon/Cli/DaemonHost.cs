@@ -7,6 +7,8 @@ using Milter.Daemon.Hosting;
 using Milter.Daemon.Logging;
 using Milter.Dns;
 using Milter.Protocol.Handling;
+using Milter.Reporting.Failure;
+using Milter.Reporting.Outgoing;
 using NLog.Extensions.Logging;
 
 namespace Milter.Daemon.Cli;
@@ -14,7 +16,8 @@ namespace Milter.Daemon.Cli;
 /// <summary>
 /// Runs the daemon: the generic host with systemd integration, NLog, the report history and the milter listener.
 /// DI holds the <see cref="MilterSettings"/>, the shared <see cref="IDnsResolver"/>, the <see cref="IMilterHandlerFactory"/>
-/// and the <see cref="ReportHistory"/> (its <c>Store</c> and <c>Recorder</c> are null when the history is off).
+/// and the <see cref="ReportHistory"/> (its <c>Store</c> and <c>Recorder</c> are null when the history is off); with
+/// <c>FailureReports yes</c> also the <see cref="FailureReporter"/>.
 /// </summary>
 internal static class DaemonHost
 {
@@ -35,7 +38,17 @@ internal static class DaemonHost
             settings,
             services.GetRequiredService<IDnsResolver>(),
             services.GetRequiredService<ILoggerFactory>(),
-            history: services.GetRequiredService<ReportHistory>().Recorder));
+            history: services.GetRequiredService<ReportHistory>().Recorder,
+            failureReporter: services.GetService<FailureReporter>()));
+        if (settings.Reporting.FailureReports)
+        {
+            builder.Services.AddSingleton(services => new FailureReporter(
+                settings.Reporting,
+                new SmtpMailSubmitter(settings.Reporting),
+                new ReportDestinationVerifier(services.GetRequiredService<IDnsResolver>()),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("authmilter.failure")));
+            builder.Services.AddHostedService<FailureReportService>();
+        }
 
         // Hosted services stop in reverse order: the listener first, so the recorder drains a queue nothing adds to.
         builder.Services.AddHostedService<HistoryService>();

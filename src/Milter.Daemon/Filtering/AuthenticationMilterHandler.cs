@@ -36,6 +36,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private readonly AuthenticationChecks _checks;
     private readonly ILogger _logger;
     private readonly HistoryEntryBuilder? _history;
+    private readonly FailureReportOffer? _failureReports;
     private readonly MessageSpool _spool;
     private readonly List<int> _forgedOccurrences = [];
     private readonly List<string> _fromValues = [];
@@ -52,18 +53,21 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
     private DmarcVerdict? _dmarcVerdict;
     private IprevEvaluation? _iprev;
     private ArcResult? _arc;
+    private string? _resultsValue;
 
     /// <param name="settings">The daemon configuration.</param>
     /// <param name="checks">The checks that are switched on.</param>
     /// <param name="logger">Where the per-message line goes.</param>
     /// <param name="history">Records DMARC outcomes for aggregate reports; null when the report history is off.</param>
-    public AuthenticationMilterHandler(MilterSettings settings, AuthenticationChecks checks, ILogger logger, HistoryEntryBuilder? history = null)
+    /// <param name="failureReports">Offers DMARC outcomes for failure reports; null when <c>FailureReports</c> is off.</param>
+    public AuthenticationMilterHandler(MilterSettings settings, AuthenticationChecks checks, ILogger logger, HistoryEntryBuilder? history = null, FailureReportOffer? failureReports = null)
     {
         _settings = settings;
         _authservId = settings.AuthservId;
         _checks = checks;
         _logger = logger;
         _history = history;
+        _failureReports = failureReports;
         _spool = new MessageSpool(settings.SpoolThreshold, settings.TempDirectory);
         var stages = MilterStages.Connect | MilterStages.Helo | MilterStages.MailFrom | MilterStages.Header;
         if (checks.Dkim is not null || checks.Arc is not null)
@@ -71,8 +75,8 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             stages |= MilterStages.EndOfHeaders | MilterStages.Body;
         }
 
-        // The history needs the recipients (envelope_to, ReportSkipTo); otherwise the MTA is spared sending them.
-        if (history is not null && checks.Dmarc is not null)
+        // Reports need the recipients (envelope_to, Original-Rcpt-To, ReportSkipTo); otherwise the MTA is spared sending them.
+        if ((history is not null || failureReports is not null) && checks.Dmarc is not null)
         {
             stages |= MilterStages.Recipient;
         }
@@ -209,10 +213,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         if (_skipReason is null)
         {
             await RunChecksAsync(context, result).ConfigureAwait(false);
-            if (_history is not null && _dmarcVerdict is not null && context.Connection?.Address is { } client)
-            {
-                _history.Record(client, context.Sender, context.Recipients, _dmarcVerdict, _spfVerdict, _dkimVerdict);
-            }
+            Report(context);
         }
         else if (context.Macro("{auth_authen}") is { Length: > 0 } user && !_trustedClient)
         {
@@ -264,11 +265,25 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
             .. _dmarcVerdict?.MethodResults() ?? [],
         ];
         var entries = methods.ToArray();
-        result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, AuthenticationResultsHeader.Format(_authservId, entries)));
+        _resultsValue = AuthenticationResultsHeader.Format(_authservId, entries);
+        result.AddHeaderChange(new HeaderChange.Insert(0, AuthenticationResultsHeader.FieldName, _resultsValue));
         foreach (var entry in entries)
         {
             FilterMetrics.Result(entry.Method, entry.Result);
         }
+    }
+
+    // A deferred message comes back and is reported then; mail to our report mailbox is never reported (loops).
+    private void Report(MilterContext context)
+    {
+        if (_dmarcVerdict is not { Action: not DmarcAction.Tempfail } verdict || context.Connection?.Address is not { } client
+            || (_history is null && _failureReports is null) || HistoryEntryBuilder.ToReportMailbox(_settings.Reporting, context.Recipients))
+        {
+            return;
+        }
+
+        _history?.Record(client, context.Sender, context.Recipients, verdict, _spfVerdict, _dkimVerdict);
+        _failureReports?.Offer(context, client, verdict, _spfVerdict, _dkimVerdict, _resultsValue ?? string.Empty);
     }
 
     public void OnMessageReset(MilterContext context)
@@ -285,6 +300,7 @@ internal sealed class AuthenticationMilterHandler : IMilterHandler
         _dkimVerdict = null;
         _dmarcVerdict = null;
         _arc = null;
+        _resultsValue = null;
         _fromValues.Clear();
         _spool.Reset();
     }

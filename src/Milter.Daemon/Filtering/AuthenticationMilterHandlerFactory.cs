@@ -7,6 +7,7 @@ using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
 using Milter.Dns;
 using Milter.Protocol.Handling;
+using Milter.Reporting.Failure;
 using Milter.Reporting.History;
 
 namespace Milter.Daemon.Filtering;
@@ -18,17 +19,21 @@ internal sealed class AuthenticationMilterHandlerFactory : IMilterHandlerFactory
     private readonly AuthenticationChecks _checks;
     private readonly ILogger _logger;
     private readonly HistoryEntryBuilder? _history;
+    private readonly FailureReportOffer? _failureReports;
 
     /// <param name="settings">The configuration.</param>
     /// <param name="resolver">The shared DNS resolver.</param>
     /// <param name="loggerFactory">Where the per-message lines go.</param>
     /// <param name="clock">The clock of DKIM expiry, the SPF <c>%{t}</c> macro and the history's receive times; null for the system clock (<c>authmilter verify --now</c> sets one).</param>
     /// <param name="history">Where DMARC outcomes go for aggregate reports; null when the report history is off.</param>
-    public AuthenticationMilterHandlerFactory(MilterSettings settings, IDnsResolver resolver, ILoggerFactory loggerFactory, TimeProvider? clock = null, IHistorySink? history = null)
+    /// <param name="failureReporter">Sends failure reports; null, or <c>FailureReports</c> off, for none.</param>
+    public AuthenticationMilterHandlerFactory(
+        MilterSettings settings, IDnsResolver resolver, ILoggerFactory loggerFactory, TimeProvider? clock = null, IHistorySink? history = null, FailureReporter? failureReporter = null)
     {
         _settings = settings;
         _logger = loggerFactory.CreateLogger("authmilter");
         _history = history is null ? null : new HistoryEntryBuilder(settings, history, clock ?? TimeProvider.System);
+        _failureReports = failureReporter is null || !settings.Reporting.FailureReports ? null : new FailureReportOffer(failureReporter, clock ?? TimeProvider.System);
         _checks = new AuthenticationChecks(
             settings.SpfMode == SpfMode.Off ? null : new SpfPolicy(new SpfChecker(resolver, new SpfOptions { ReceiverName = settings.AuthservId }, clock), settings),
             settings.DkimVerify ? new DkimChecker(resolver, settings.Dkim, clock) : null,
@@ -37,5 +42,5 @@ internal sealed class AuthenticationMilterHandlerFactory : IMilterHandlerFactory
             settings.ArcVerify ? new ArcChecker(new DnsDkimPublicKeyLocator(resolver, settings.Dkim, clock)) : null);
     }
 
-    public IMilterHandler Create() => new AuthenticationMilterHandler(_settings, _checks, _logger, _history);
+    public IMilterHandler Create() => new AuthenticationMilterHandler(_settings, _checks, _logger, _history, _failureReports);
 }

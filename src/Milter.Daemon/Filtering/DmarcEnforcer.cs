@@ -109,7 +109,8 @@ internal sealed class DmarcEnforcer
                 && i.Results.Any(r => r.Method == "dmarc" && r.Result == "pass"))?.SealDomain
             : null;
 
-    private static DmarcDkimOutcome Outcome(DkimResult result) => result switch
+    /// <summary>The DMARC view of a DKIM result.</summary>
+    public static DmarcDkimOutcome Outcome(DkimResult result) => result switch
     {
         DkimResult.Pass => DmarcDkimOutcome.Pass,
         DkimResult.Fail => DmarcDkimOutcome.Fail,

@@ -3,6 +3,7 @@ using Milter.Authentication.Dmarc;
 using Milter.Authentication.Spf;
 using Milter.Daemon.Configuration;
 using Milter.Protocol.Handling;
+using Milter.Reporting;
 using Milter.Reporting.Aggregate;
 using Milter.Reporting.History;
 
@@ -29,17 +30,9 @@ internal sealed class HistoryEntryBuilder
         _clock = clock;
     }
 
-    /// <summary>
-    /// Hands the message's entries to the sink unless it goes to a <c>ReportSkipTo</c> recipient or was deferred
-    /// (it comes back and is recorded then); returns how many the sink took. A full sink drops entries, never waits.
-    /// </summary>
+    /// <summary>Hands the message's entries to the sink; returns how many it took. A full sink drops entries, never waits.</summary>
     public int Record(IPAddress source, MilterEnvelopeAddress? sender, IReadOnlyList<MilterEnvelopeAddress> recipients, DmarcVerdict verdict, SpfVerdict? spf, DkimVerdict? dkim)
     {
-        if (verdict.Action == DmarcAction.Tempfail || recipients.Any(IsSkipped))
-        {
-            return 0;
-        }
-
         var taken = 0;
         foreach (var entry in Build(source, sender, recipients, verdict, spf, dkim))
         {
@@ -48,6 +41,13 @@ internal sealed class HistoryEntryBuilder
 
         return taken;
     }
+
+    /// <summary>
+    /// Whether a recipient is in <c>ReportSkipTo</c> (a whole address, or a bare domain matching its domain): mail to
+    /// our own report mailbox is neither recorded nor answered with failure reports, which could loop.
+    /// </summary>
+    public static bool ToReportMailbox(ReportingOptions options, IReadOnlyList<MilterEnvelopeAddress> recipients) =>
+        recipients.Any(r => options.SkipTo.Contains(r.Address) || options.SkipTo.Contains(DomainOf(r.Address)));
 
     /// <summary>The entries of one message, one per evaluated author domain.</summary>
     public IReadOnlyList<HistoryEntry> Build(IPAddress source, MilterEnvelopeAddress? sender, IReadOnlyList<MilterEnvelopeAddress> recipients, DmarcVerdict verdict, SpfVerdict? spf, DkimVerdict? dkim)
@@ -152,10 +152,6 @@ internal sealed class HistoryEntryBuilder
 
         return reasons;
     }
-
-    // ReportSkipTo holds whole addresses and bare domains, both lower-case without a trailing dot.
-    private bool IsSkipped(MilterEnvelopeAddress recipient) =>
-        _settings.Reporting.SkipTo.Contains(recipient.Address) || _settings.Reporting.SkipTo.Contains(DomainOf(recipient.Address));
 
     private static string DomainOf(string address)
     {

@@ -4,6 +4,7 @@ using Milter.Daemon.Configuration;
 using Milter.Daemon.Filtering;
 using Milter.Dns;
 using Milter.Protocol.Hosting;
+using Milter.Reporting.Failure;
 using Milter.Reporting.History;
 using Milter.TestKit.Client;
 
@@ -16,9 +17,10 @@ internal static class FilterHarness
     public static MilterSettings Settings(params string[] lines) =>
         MilterConfigFile.Parse("test.conf", ["AuthservId mx.test.example", .. lines]);
 
-    public static async Task<MilterServer> StartAsync(MilterSettings settings, IDnsResolver dns, IHistorySink? history = null, TimeProvider? clock = null)
+    public static async Task<MilterServer> StartAsync(
+        MilterSettings settings, IDnsResolver dns, IHistorySink? history = null, TimeProvider? clock = null, FailureReporter? failureReporter = null)
     {
-        var factory = new AuthenticationMilterHandlerFactory(settings, dns, NullLoggerFactory.Instance, clock, history);
+        var factory = new AuthenticationMilterHandlerFactory(settings, dns, NullLoggerFactory.Instance, clock, history, failureReporter);
         var server = new MilterServer(MilterEndpoint.Parse("inet:0@127.0.0.1"), factory, settings.ToServerOptions(), NullLoggerFactory.Instance);
         await server.StartAsync(CancellationToken.None);
         return server;
