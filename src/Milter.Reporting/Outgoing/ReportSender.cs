@@ -161,12 +161,16 @@ public sealed class ReportSender
 
         AggregateReport report;
         byte[] compressed;
+        string fileName;
         try
         {
             report = _builder.Build(history, period);
             using var xml = new MemoryStream();
             AggregateReportWriter.Write(report, xml);
             compressed = ReportFile.Compress(xml.GetBuffer().AsSpan(0, (int)xml.Length));
+
+            // Named here, where a domain that cannot be part of the file name fails this report only.
+            fileName = ReportFile.FileName(ReportMailComposer.ReceiverDomain(_from.Address), domain, period);
         }
         catch (ArgumentException exception)
         {
@@ -180,12 +184,12 @@ public sealed class ReportSender
             .Where(u => only is null || only.Contains(u.Uri.OriginalString));
         foreach (var uri in destinations)
         {
-            var result = await SendOneAsync(report, compressed, uri, dryRun, cancellationToken).ConfigureAwait(false);
+            var result = await SendOneAsync(report, compressed, fileName, uri, dryRun, cancellationToken).ConfigureAwait(false);
             results.Add(result with { Size = compressed.Length, ReportId = report.Metadata.ReportId });
         }
     }
 
-    private async Task<ReportDestinationResult> SendOneAsync(AggregateReport report, byte[] compressed, DmarcReportUri uri, bool dryRun, CancellationToken cancellationToken)
+    private async Task<ReportDestinationResult> SendOneAsync(AggregateReport report, byte[] compressed, string fileName, DmarcReportUri uri, bool dryRun, CancellationToken cancellationToken)
     {
         var domain = report.Policy.Domain;
         var period = new ReportPeriod(report.Metadata.Begin, report.Metadata.End);
@@ -228,7 +232,7 @@ public sealed class ReportSender
 
         if (dryRun)
         {
-            return Result(ReportDestinationOutcome.WouldSend, $"would send {ReportFile.FileName(ReportMailComposer.ReceiverDomain(_from.Address), domain, period)} to {mailbox.Address}");
+            return Result(ReportDestinationOutcome.WouldSend, $"would send {fileName} to {mailbox.Address}");
         }
 
         var message = ReportMailComposer.Compose(report, compressed, _from, mailbox, _time.GetUtcNow());

@@ -236,6 +236,17 @@ public sealed class ReportSenderTests
     }
 
     [Test]
+    public async Task SendAsync_DomainThatCannotNameAFile_FailedNothingSubmitted()
+    {
+        _store.AddHistory(ReportSamples.Day, ReportSamples.History(domain: "bad!domain"));
+
+        var result = await Sender().SendAsync(ReportSamples.Day, dryRun: false, CancellationToken.None);
+
+        Assert.That((result.Destinations.Single().Destination, result.Destinations.Single().Outcome), Is.EqualTo(("-", ReportDestinationOutcome.Failed)));
+        Assert.That(_submitter.Accepted, Is.Empty);
+    }
+
+    [Test]
     public void Constructor_ContactWithoutDomain_Throws()
     {
         _options.Contact = "postmaster";
