@@ -17,7 +17,8 @@ namespace Milter.Daemon.Filtering;
 /// The milter side of authmilter for one MTA connection: gathers what the checks need from the SMTP session
 /// (SPF at MAIL FROM; the message rebuilt in a spool for DKIM), removes Authentication-Results headers forged
 /// with our authserv-id, writes ours, logs one line per message, counts it in <see cref="FilterMetrics"/>, and hands
-/// the DMARC outcome to the report history. Mail from trusted networks or authenticated clients is passed without checks.
+/// the DMARC outcome to the report history and the failure reporter. Mail from trusted networks or authenticated
+/// clients is passed without checks.
 /// </summary>
 internal sealed class AuthenticationMilterHandler : IMilterHandler
 {
