@@ -12,6 +12,12 @@ public static class Program
                                                         check SPF as the daemon would, with a trace
                authmilter verify FILE --ip ADDRESS --helo NAME --sender ADDRESS [--nameserver IP[:PORT]] [--now UNIX-TIME] [--config FILE]
                                                         run a message through the whole pipeline and print what would be added
+               authmilter report send [--config FILE] [--dry-run] [--period YYYY-MM-DD | BEGIN/END]
+                                                        send the DMARC aggregate reports of a period
+               authmilter report ingest [--config FILE] [PATH...]
+                                                        store the aggregate reports in messages (stdin, .eml, mbox, Maildir)
+               authmilter report summary [--config FILE] [--domain DOMAIN] [--days N] [--json]
+                                                        summarize the aggregate reports received
                authmilter --help | --version
         """;
 
@@ -24,6 +30,16 @@ public static class Program
                 return await SpfCommand.RunAsync(spfArgs, Console.Out, Console.Error).ConfigureAwait(false);
             case ["verify", .. var verifyArgs]:
                 return await VerifyCommand.RunAsync(verifyArgs, Console.Out, Console.Error).ConfigureAwait(false);
+            case ["report", "send", .. var sendArgs]:
+                return await ReportSendCommand.RunAsync(sendArgs, Console.Out, Console.Error).ConfigureAwait(false);
+            case ["report", "ingest", .. var ingestArgs]:
+                return await ReportIngestCommand.RunAsync(ingestArgs, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
+            case ["report", "summary", .. var summaryArgs]:
+                return await ReportSummaryCommand.RunAsync(summaryArgs, Console.Out, Console.Error).ConfigureAwait(false);
+            case ["report", ..]:
+                Console.Error.WriteLine("authmilter: report needs one of send, ingest, summary.");
+                Console.Error.WriteLine(Usage);
+                return ExitCodes.Usage;
         }
 
         string? configPath = null;

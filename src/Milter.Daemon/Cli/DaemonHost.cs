@@ -5,6 +5,7 @@ using Milter.Daemon.Configuration;
 using Milter.Daemon.Filtering;
 using Milter.Daemon.Hosting;
 using Milter.Daemon.Logging;
+using Milter.Daemon.Web;
 using Milter.Dns;
 using Milter.Protocol.Handling;
 using Milter.Reporting.Failure;
@@ -32,7 +33,8 @@ internal static class DaemonHost
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton<IDnsResolver>(new CachingDnsResolver(new DnsClientResolver(settings.Dns), settings.Dns));
+        var dns = new CachingDnsResolver(new DnsClientResolver(settings.Dns), settings.Dns);
+        builder.Services.AddSingleton<IDnsResolver>(dns);
         builder.Services.AddSingleton(_ => history ?? throw new InvalidOperationException("The report history is opened before the host starts."));
         builder.Services.AddSingleton<IMilterHandlerFactory>(services => new AuthenticationMilterHandlerFactory(
             settings,
@@ -50,9 +52,19 @@ internal static class DaemonHost
             builder.Services.AddHostedService<FailureReportService>();
         }
 
+        if (settings.Reporting.Enabled)
+        {
+            builder.Services.AddHostedService<ReportSchedulerService>();
+        }
+
         // Hosted services stop in reverse order: the listener first, so the recorder drains a queue nothing adds to.
         builder.Services.AddHostedService<HistoryService>();
-        builder.Services.AddHostedService<MilterListenerService>();
+        builder.Services.AddSingleton<MilterListenerService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MilterListenerService>());
+        if (settings.HttpListen is not null)
+        {
+            builder.Services.AddHostedService(services => HttpEndpoint(services, settings, dns));
+        }
 
         using var host = builder.Build();
         var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
@@ -65,7 +77,7 @@ internal static class DaemonHost
         }
         catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or ArgumentException)
         {
-            DaemonLog.StartFailed(logger, settings.Socket.Text, exception.Message);
+            DaemonLog.StartFailed(logger, exception.Message);
             return ExitCodes.Failure;
         }
         finally
@@ -77,5 +89,25 @@ internal static class DaemonHost
 
             NLog.LogManager.Shutdown();
         }
+    }
+
+    // Built when the host starts, after the history was opened: the dashboard and /healthz need its store.
+    private static HttpEndpointService HttpEndpoint(IServiceProvider services, MilterSettings settings, CachingDnsResolver dns)
+    {
+        var listener = services.GetRequiredService<MilterListenerService>();
+        var history = services.GetRequiredService<ReportHistory>();
+        var recorder = history.Recorder;
+        var sources = new DaemonMetricSources
+        {
+            DnsStatistics = () => dns.Statistics,
+            ActiveConnections = () => listener.ActiveConnections,
+            ReportQueueDepth = recorder is null ? null : () => recorder.QueueDepth,
+            HistoryWritten = recorder is null ? null : () => recorder.Written,
+            HistoryDropped = recorder is null ? null : () => recorder.Dropped,
+        };
+        HealthCheck[] checks = history.Store is { } store
+            ? [HealthCheck.MilterListener(() => listener.IsListening), HealthCheck.ReportStore(store)]
+            : [HealthCheck.MilterListener(() => listener.IsListening)];
+        return new HttpEndpointService(settings, sources, checks, history.Store, TimeProvider.System, services.GetRequiredService<ILoggerFactory>());
     }
 }

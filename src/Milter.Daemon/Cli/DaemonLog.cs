@@ -5,6 +5,6 @@ namespace Milter.Daemon.Cli;
 /// <summary>Log messages of the daemon's lifetime.</summary>
 internal static partial class DaemonLog
 {
-    [LoggerMessage(EventId = 300, Level = LogLevel.Critical, Message = "Cannot start on {Socket}: {Reason}")]
-    public static partial void StartFailed(ILogger logger, string socket, string reason);
+    [LoggerMessage(EventId = 300, Level = LogLevel.Critical, Message = "Cannot start: {Reason}")]
+    public static partial void StartFailed(ILogger logger, string reason);
 }

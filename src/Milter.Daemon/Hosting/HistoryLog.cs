@@ -10,4 +10,7 @@ internal static partial class HistoryLog
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Error, Message = "Report database {Store} cannot be used, running without report history: {Reason}")]
     public static partial void StoreUnavailable(ILogger logger, string store, string reason);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "ReportingEnabled is set but there is no report history ({Store}): no aggregate reports will be sent")]
+    public static partial void SchedulerWithoutStore(ILogger logger, string store);
 }

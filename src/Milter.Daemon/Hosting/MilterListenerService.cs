@@ -13,13 +13,32 @@ namespace Milter.Daemon.Hosting;
 internal sealed class MilterListenerService : IHostedService, IAsyncDisposable
 {
     private readonly MilterServer _server;
+    private readonly string _socket;
 
     public MilterListenerService(MilterSettings settings, IMilterHandlerFactory handlers, ILoggerFactory loggerFactory)
     {
+        _socket = settings.Socket.Text;
         _server = new MilterServer(settings.Socket, handlers, settings.ToServerOptions(), loggerFactory);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => _server.StartAsync(cancellationToken);
+    /// <summary>MTA connections open now, for <c>/metrics</c>.</summary>
+    public int ActiveConnections => _server.ActiveConnections;
+
+    /// <summary>Whether the milter socket accepts connections, for <c>/healthz</c>.</summary>
+    public bool IsListening => _server.IsListening;
+
+    // The daemon's start-up error line names what could not be bound: the milter socket or the HTTP listener.
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _server.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException)
+        {
+            throw new IOException($"Socket {_socket}: {exception.Message}", exception);
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => _server.StopAsync(cancellationToken);
 

@@ -42,6 +42,9 @@ public sealed class MilterServer : IAsyncDisposable
     /// <summary>Connections being served now.</summary>
     public int ActiveConnections => _connections.Count;
 
+    /// <summary>Whether the server was started and has not begun to stop: what a health check asks.</summary>
+    public bool IsListening => _listener is not null && !_stopping.IsCancellationRequested;
+
     /// <summary>
     /// Binds the socket and starts accepting. A unix socket left behind by a dead process is removed first;
     /// one that a live process still answers on is not.

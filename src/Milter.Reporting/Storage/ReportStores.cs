@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Milter.Reporting.Storage;
 
-/// <summary>Opens the report database named by the <c>ReportDatabase</c> setting.</summary>
+/// <summary>Opens the report database named by the <c>ReportStore</c> key of milter.conf.</summary>
 public static class ReportStores
 {
     /// <summary>

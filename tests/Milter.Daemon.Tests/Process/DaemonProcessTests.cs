@@ -140,6 +140,6 @@ public class DaemonProcessTests
         await using var daemon = DaemonProcess.Start([$"Socket inet:{port}@127.0.0.1"]);
 
         Assert.That(await daemon.WaitForExitAsync(StartTimeout), Is.EqualTo(1));
-        Assert.That(daemon.Output, Does.Contain($"Cannot start on inet:{port}@127.0.0.1"));
+        Assert.That(daemon.Output, Does.Contain($"Cannot start: Socket inet:{port}@127.0.0.1"));
     }
 }
