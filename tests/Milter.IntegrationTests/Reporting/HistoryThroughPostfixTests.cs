@@ -42,13 +42,13 @@ public class HistoryThroughPostfixTests
         var begin = DateTimeOffset.UtcNow.AddMinutes(-1);
         await using var path = await DaemonMailPath.StartAsync(DmarcMail.Config(_dns.EndPoint, $"ReportSkipTo {ReportMailbox}"));
 
-        await DeliverAsync(path, Permitted, "user@reject.test", TestMessages.Recipient, "pass 1");
-        await DeliverAsync(path, Permitted, "user@reject.test", TestMessages.Recipient, "pass 2");
-        await DeliverAsync(path, Forwarder, "user@none.test", TestMessages.Recipient, "p=none fail");
-        await RefuseAsync(path, "user@reject.test", "p=reject fail 1");
-        await RefuseAsync(path, "user@reject.test", "p=reject fail 2");
+        await ReportingMail.DeliverAsync(path, Permitted, "user@reject.test", TestMessages.Recipient, "pass 1");
+        await ReportingMail.DeliverAsync(path, Permitted, "user@reject.test", TestMessages.Recipient, "pass 2");
+        await ReportingMail.DeliverAsync(path, Forwarder, "user@none.test", TestMessages.Recipient, "p=none fail");
+        await ReportingMail.RefuseAsync(path, Forwarder, "user@reject.test", "p=reject fail 1");
+        await ReportingMail.RefuseAsync(path, Forwarder, "user@reject.test", "p=reject fail 2");
         // Mail to our own report mailbox is never recorded (report loops).
-        await DeliverAsync(path, Forwarder, "user@none.test", ReportMailbox, "to the report mailbox");
+        await ReportingMail.DeliverAsync(path, Forwarder, "user@none.test", ReportMailbox, "to the report mailbox");
 
         path.Daemon.Terminate();
         Assert.That(await path.Daemon.WaitForExitAsync(MailPath.Timeout), Is.Zero, path.Daemon.Output);
@@ -78,7 +78,7 @@ public class HistoryThroughPostfixTests
         // Not even root can create a directory under /proc.
         await using var path = await DaemonMailPath.StartAsync(DmarcMail.Config(_dns.EndPoint, "ReportStore sqlite:/proc/authmilter-test/history.db"));
 
-        await DeliverAsync(path, Forwarder, "user@none.test", TestMessages.Recipient, "no history");
+        await ReportingMail.DeliverAsync(path, Forwarder, "user@none.test", TestMessages.Recipient, "no history");
 
         Assert.That(path.Daemon.Output, Does.Contain("Report database sqlite:/proc/authmilter-test/history.db cannot be used, running without report history"));
     }
@@ -89,19 +89,4 @@ public class HistoryThroughPostfixTests
         + $"spf:{string.Join(',', record.Spf.Select(s => $"{s.Domain}/{s.Scope}/{s.Result}"))} "
         + $"dkim:{string.Join(',', record.Dkim.Select(d => $"{d.Domain}/{d.Selector}/{d.Result}"))} "
         + $"reasons:{string.Join(',', record.Evaluated.Reasons.Select(r => r.Type))}";
-
-    private static async Task DeliverAsync(DaemonMailPath path, string clientAddress, string mailFrom, string recipient, string subject)
-    {
-        await using var client = await path.Mail.ConnectAsync(clientAddress, "mail.sender.test");
-        var reply = await client.SendMessageAsync(mailFrom, [recipient], DmarcMail.Message(mailFrom, subject));
-        Assert.That(reply.Code, Is.EqualTo(250), reply.ToString());
-        await path.Mail.Sink.ReceiveAsync(MailPath.Timeout);
-    }
-
-    private static async Task RefuseAsync(DaemonMailPath path, string mailFrom, string subject)
-    {
-        await using var client = await path.Mail.ConnectAsync(Forwarder, "mail.forwarder.test");
-        var reply = await client.SendMessageAsync(mailFrom, [TestMessages.Recipient], DmarcMail.Message(mailFrom, subject));
-        Assert.That(reply.Code, Is.EqualTo(550), reply.ToString());
-    }
 }
