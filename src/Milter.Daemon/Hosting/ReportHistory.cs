@@ -57,6 +57,7 @@ internal sealed class ReportHistory
         }
         catch (Exception exception) when (exception is ArgumentException or DbException or IOException or UnauthorizedAccessException
             or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException
+            or TypeInitializationException or DllNotFoundException
             || exception is OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             HistoryLog.StoreUnavailable(logger, name, exception.Message);

@@ -30,6 +30,7 @@ public sealed class SqliteReportStore : IReportStore, ISqlBackend
     public SqliteReportStore(string path, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        SystemSqlite.Use();
         Path = System.IO.Path.GetFullPath(path);
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (!string.IsNullOrEmpty(directory))
