@@ -25,10 +25,12 @@ public partial class HttpMetricsTests
     public async Task StartDnsAsync() => _dns = await KnotDnsServer.StartAsync(
     [
         new DnsTestZone(".", $"""
-            reject.test          TXT "v=spf1 ip4:{Permitted} -all"
-            _dmarc.reject.test   TXT "v=DMARC1; p=reject"
-            none.test            TXT "v=spf1 ip4:{Permitted} -all"
-            _dmarc.none.test     TXT "v=DMARC1; p=none"
+            reject.test             TXT "v=spf1 ip4:{Permitted} -all"
+            _dmarc.reject.test      TXT "v=DMARC1; p=reject"
+            none.test               TXT "v=spf1 ip4:{Permitted} -all"
+            _dmarc.none.test        TXT "v=DMARC1; p=none"
+            quarantine.test         TXT "v=spf1 ip4:{Permitted} -all"
+            _dmarc.quarantine.test  TXT "v=DMARC1; p=quarantine"
             """),
     ]);
 
@@ -50,11 +52,12 @@ public partial class HttpMetricsTests
         await ReportingMail.DeliverAsync(path, Forwarder, "user@none.test", TestMessages.Recipient, "p=none fail 1");
         await ReportingMail.DeliverAsync(path, Forwarder, "user@none.test", TestMessages.Recipient, "p=none fail 2");
         await ReportingMail.RefuseAsync(path, Forwarder, "user@reject.test", "p=reject fail");
+        await ReportingMail.HoldAsync(path, Forwarder, "user@quarantine.test", "p=quarantine fail");
 
         // The recorder writes behind the mail; every evaluation is in the store once the counter reaches them all.
         var metrics = await ScrapeAsync(http);
         var deadline = DateTime.UtcNow + MailPath.Timeout;
-        while (Value(metrics, "authmilter_history_written_total") < 6 && DateTime.UtcNow < deadline)
+        while (Value(metrics, "authmilter_history_written_total") < 7 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
             metrics = await ScrapeAsync(http);
@@ -64,18 +67,21 @@ public partial class HttpMetricsTests
         {
             Assert.That(Value(metrics, "authmilter_messages_total", ("verdict", "accept")), Is.EqualTo(5));
             Assert.That(Value(metrics, "authmilter_messages_total", ("verdict", "reject")), Is.EqualTo(1));
-            Assert.That(Family(metrics, "authmilter_messages_total").Sum(s => s.Value), Is.EqualTo(6));
+            Assert.That(Value(metrics, "authmilter_messages_total", ("verdict", "quarantine")), Is.EqualTo(1));
+            Assert.That(Family(metrics, "authmilter_messages_total").Sum(s => s.Value), Is.EqualTo(7));
             Assert.That(Value(metrics, "authmilter_results_total", ("method", "dmarc"), ("result", "pass")), Is.EqualTo(3));
-            Assert.That(Value(metrics, "authmilter_results_total", ("method", "dmarc"), ("result", "fail")), Is.EqualTo(3));
+            Assert.That(Value(metrics, "authmilter_results_total", ("method", "dmarc"), ("result", "fail")), Is.EqualTo(4));
             Assert.That(Value(metrics, "authmilter_results_total", ("method", "spf"), ("result", "pass")), Is.EqualTo(3));
-            Assert.That(Value(metrics, "authmilter_results_total", ("method", "spf"), ("result", "fail")), Is.EqualTo(3));
-            Assert.That(Value(metrics, "authmilter_results_total", ("method", "dkim"), ("result", "none")), Is.EqualTo(6));
-            Assert.That(Family(metrics, "authmilter_results_total").Sum(s => s.Value), Is.EqualTo(18), "only spf, dkim and dmarc are checked");
+            Assert.That(Value(metrics, "authmilter_results_total", ("method", "spf"), ("result", "fail")), Is.EqualTo(4));
+            Assert.That(Value(metrics, "authmilter_results_total", ("method", "dkim"), ("result", "none")), Is.EqualTo(7));
+            Assert.That(Family(metrics, "authmilter_results_total").Sum(s => s.Value), Is.EqualTo(21), "only spf, dkim and dmarc are checked");
             Assert.That(Value(metrics, "authmilter_message_duration_seconds_count", ("verdict", "accept")), Is.EqualTo(5));
             Assert.That(Value(metrics, "authmilter_message_duration_seconds_count", ("verdict", "reject")), Is.EqualTo(1));
+            Assert.That(Value(metrics, "authmilter_message_duration_seconds_count", ("verdict", "quarantine")), Is.EqualTo(1));
+            Assert.That(Family(metrics, "authmilter_message_duration_seconds_count").Sum(s => s.Value), Is.EqualTo(7));
             Assert.That(Value(metrics, "authmilter_message_duration_seconds_bucket", ("le", "+Inf"), ("verdict", "accept")), Is.EqualTo(5));
             Assert.That(Value(metrics, "authmilter_message_duration_seconds_sum", ("verdict", "accept")), Is.GreaterThan(0));
-            Assert.That(Value(metrics, "authmilter_history_written_total"), Is.EqualTo(6));
+            Assert.That(Value(metrics, "authmilter_history_written_total"), Is.EqualTo(7));
             Assert.That(Value(metrics, "authmilter_history_dropped_total"), Is.Zero);
             Assert.That(Value(metrics, "authmilter_report_queue_depth"), Is.Zero);
         });

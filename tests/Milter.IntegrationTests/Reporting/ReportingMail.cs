@@ -7,7 +7,7 @@ namespace Milter.IntegrationTests.Reporting;
 /// <summary>What the reporting integration tests share: mail through Postfix to the daemon, and the authmilter command line.</summary>
 internal static class ReportingMail
 {
-    /// <summary>Sends an unsigned message from <paramref name="mailFrom"/> that Postfix must accept and relay to the sink.</summary>
+    /// <summary>Sends an unsigned message from <paramref name="mailFrom"/> that Postfix must accept and relay to the path's sink.</summary>
     public static async Task DeliverAsync(DaemonMailPath path, string clientAddress, string mailFrom, string recipient, string subject)
     {
         await using var client = await path.Mail.ConnectAsync(clientAddress, "mail.sender.test");
@@ -22,6 +22,16 @@ internal static class ReportingMail
         await using var client = await path.Mail.ConnectAsync(clientAddress, "mail.forwarder.test");
         var reply = await client.SendMessageAsync(mailFrom, [TestMessages.Recipient], DmarcMail.Message(mailFrom, subject));
         Assert.That(reply.Code, Is.EqualTo(550), reply.ToString());
+    }
+
+    /// <summary>Sends an unsigned message from <paramref name="mailFrom"/> that Postfix must accept and, quarantined by the daemon, put on hold.</summary>
+    public static async Task HoldAsync(DaemonMailPath path, string clientAddress, string mailFrom, string subject)
+    {
+        await using var client = await path.Mail.ConnectAsync(clientAddress, "mail.forwarder.test");
+        var reply = await client.SendMessageAsync(mailFrom, [TestMessages.Recipient], DmarcMail.Message(mailFrom, subject));
+        Assert.That(reply.Code, Is.EqualTo(250), reply.ToString());
+        var held = (await path.Mail.Postfix.ListQueueAsync()).SingleOrDefault(entry => entry.QueueId == reply.PostfixQueueId);
+        Assert.That(held?.QueueName, Is.EqualTo("hold"), $"queue id {reply.PostfixQueueId}");
     }
 
     /// <summary>Runs the authmilter command line (e.g. <c>report send --config FILE</c>) to its end; returns its exit code and output.</summary>

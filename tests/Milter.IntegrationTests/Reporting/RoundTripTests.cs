@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
+using Milter.Daemon.Cli;
 using Milter.IntegrationTests.Dmarc;
 using Milter.IntegrationTests.Support;
 using Milter.TestKit.Dns;
@@ -34,6 +35,8 @@ public class RoundTripTests
             reject.test._report._dmarc.reports.test     TXT "v=DMARC1"
             none.test                                   TXT "v=spf1 ip4:{Permitted} -all"
             _dmarc.none.test                            TXT "v=DMARC1; p=none; rua=mailto:dmarc@none.test"
+            quarantine.test                             TXT "v=spf1 ip4:{Permitted} -all"
+            _dmarc.quarantine.test                      TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@quarantine.test"
             """),
     ]);
 
@@ -60,6 +63,7 @@ public class RoundTripTests
         await ReportingMail.DeliverAsync(path, Forwarder, "user@none.test", TestMessages.Recipient, "p=none fail 1");
         await ReportingMail.DeliverAsync(path, Forwarder, "user@none.test", TestMessages.Recipient, "p=none fail 2");
         await ReportingMail.RefuseAsync(path, Forwarder, "user@reject.test", "p=reject fail");
+        await ReportingMail.HoldAsync(path, Forwarder, "user@quarantine.test", "p=quarantine fail");
 
         // The recorder drains on SIGTERM, so the history is complete once the daemon has exited.
         path.Daemon.Terminate();
@@ -77,7 +81,8 @@ public class RoundTripTests
 
         var (sent, sendOutput) = await ReportingMail.RunAsync("report", "send", "--config", sendConfig, "--period", period);
         Assert.That(sent, Is.Zero, sendOutput);
-        Assert.That(sendOutput, Does.Contain("reject.test mailto:dmarc@reports.test sent").And.Contain("none.test mailto:dmarc@none.test sent"));
+        Assert.That(sendOutput, Does.Contain("reject.test mailto:dmarc@reports.test sent").And.Contain("none.test mailto:dmarc@none.test sent")
+            .And.Contain("quarantine.test mailto:dmarc@quarantine.test sent"));
 
         var reports = new Dictionary<string, SmtpSinkMessage>();
         while (reportSink.TryReceive(out var message))
@@ -87,12 +92,13 @@ public class RoundTripTests
             Assert.That(reports.TryAdd(domain, message), Is.True, $"a second report mail for {domain}");
         }
 
-        Assert.That(reports.Keys, Is.EquivalentTo(new[] { "reject.test", "none.test" }));
+        Assert.That(reports.Keys, Is.EquivalentTo(new[] { "reject.test", "none.test", "quarantine.test" }));
 
         var (again, againOutput) = await ReportingMail.RunAsync("report", "send", "--config", sendConfig, "--period", period);
         Assert.That(again, Is.Zero, againOutput);
         Assert.That(againOutput, Does.Match(@"(?m) reject\.test mailto:dmarc@reports\.test already-done \(\d+ bytes\): sent earlier$")
-            .And.Match(@"(?m) none\.test mailto:dmarc@none\.test already-done \(\d+ bytes\): sent earlier$"));
+            .And.Match(@"(?m) none\.test mailto:dmarc@none\.test already-done \(\d+ bytes\): sent earlier$")
+            .And.Match(@"(?m) quarantine\.test mailto:dmarc@quarantine\.test already-done \(\d+ bytes\): sent earlier$"));
         Assert.That(reportSink.TryReceive(out _), Is.False, "the second run sent mail again");
 
         // The receiving side: another host with a database of its own.
@@ -105,18 +111,29 @@ public class RoundTripTests
         }).ToArray();
         var (ingested, ingestOutput) = await ReportingMail.RunAsync(["report", "ingest", "--config", receiveConfig, .. files]);
         Assert.That(ingested, Is.Zero, ingestOutput);
-        Assert.That(ingestOutput, Does.Contain("2 messages: 2 stored, 0 duplicates, 0 not reports, 0 malformed"));
+        Assert.That(ingestOutput, Does.Contain("3 messages: 3 stored, 0 duplicates, 0 not reports, 0 malformed"));
+
+        // As an MTA alias pipes it: a report already stored is a duplicate, and the pipe still succeeds.
+        using (var output = new StringWriter())
+        using (var error = new StringWriter())
+        {
+            var piped = await ReportIngestCommand.RunAsync(["--config", receiveConfig], new StringReader(reports["none.test"].Text), output, error);
+            Assert.That(piped, Is.Zero, error.ToString());
+            Assert.That(output.ToString(), Is.EqualTo("1 message: 0 stored, 1 duplicate, 0 not reports, 0 malformed" + Environment.NewLine), error.ToString());
+        }
 
         var (summarized, json) = await ReportingMail.RunAsync("report", "summary", "--config", receiveConfig, "--json");
         Assert.That(summarized, Is.Zero, json);
         var domains = JsonDocument.Parse(json).RootElement.EnumerateArray().ToDictionary(d => d.GetProperty("domain").GetString()!);
-        Assert.That(domains.Keys, Is.EquivalentTo(new[] { "reject.test", "none.test" }));
+        Assert.That(domains.Keys, Is.EquivalentTo(new[] { "reject.test", "none.test", "quarantine.test" }));
         Assert.Multiple(() =>
         {
             Assert.That(Counts(domains["reject.test"]), Is.EqualTo("messages=4 compliant=3 quarantined=0 rejected=1 spf=3/1 dkim=0/4"));
             Assert.That(Sources(domains["reject.test"]), Is.EquivalentTo(new[] { $"{Permitted} 3/3", $"{Forwarder} 1/0" }));
             Assert.That(Counts(domains["none.test"]), Is.EqualTo("messages=2 compliant=0 quarantined=0 rejected=0 spf=0/2 dkim=0/2"));
             Assert.That(Sources(domains["none.test"]), Is.EqualTo(new[] { $"{Forwarder} 2/0" }));
+            Assert.That(Counts(domains["quarantine.test"]), Is.EqualTo("messages=1 compliant=0 quarantined=1 rejected=0 spf=0/1 dkim=0/1"));
+            Assert.That(Sources(domains["quarantine.test"]), Is.EqualTo(new[] { $"{Forwarder} 1/0" }));
             Assert.That(domains["reject.test"].GetProperty("reporters").EnumerateArray().Select(r => r.GetProperty("orgName").GetString()),
                 Is.EqualTo(new[] { "Round Trip MX" }));
         });
@@ -137,7 +154,7 @@ public class RoundTripTests
     private static string AssertReportMail(MimeMessage mime, SmtpSinkMessage message, string period)
     {
         var domain = (mime.Subject ?? string.Empty).Split(' ')[2];
-        var rua = domain == "reject.test" ? "dmarc@reports.test" : "dmarc@none.test";
+        var rua = domain == "reject.test" ? "dmarc@reports.test" : $"dmarc@{domain}";
         Assert.That(message.Recipients, Is.EqualTo(new[] { rua }));
         Assert.That(message.Sender, Is.EqualTo(Contact));
         Assert.That(mime.To.Mailboxes.Select(m => m.Address), Is.EqualTo(new[] { rua }));
