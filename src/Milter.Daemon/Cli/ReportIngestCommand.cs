@@ -66,20 +66,8 @@ internal static class ReportIngestCommand
             return ExitCodes.Config;
         }
 
-        IReportStore? store;
-        try
+        if (CommandStore.Open(settings, "report ingest", "there is nowhere to keep reports", error) is not { } store)
         {
-            store = ReportStores.Open(settings.Reporting.Store);
-        }
-        catch (ArgumentException exception)
-        {
-            error.WriteLine($"authmilter report ingest: ReportStore: {exception.Message}");
-            return ExitCodes.Config;
-        }
-
-        if (store is null)
-        {
-            error.WriteLine("authmilter report ingest: ReportStore is none: there is nowhere to keep reports");
             return ExitCodes.Config;
         }
 

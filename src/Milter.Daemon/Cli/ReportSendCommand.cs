@@ -80,10 +80,9 @@ internal static class ReportSendCommand
         ReportSender sender;
         try
         {
-            store = ReportStores.Open(reporting.Store);
+            store = CommandStore.Open(settings, "report send", "there is no history to report from", error);
             if (store is null)
             {
-                error.WriteLine("authmilter report send: ReportStore is none; there is no history to report from.");
                 return ExitCodes.Config;
             }
 

@@ -66,20 +66,8 @@ internal static class ReportSummaryCommand
             return ExitCodes.Config;
         }
 
-        IReportStore? store;
-        try
+        if (CommandStore.Open(settings, "report summary", "no reports are kept", error) is not { } store)
         {
-            store = ReportStores.Open(settings.Reporting.Store);
-        }
-        catch (ArgumentException exception)
-        {
-            error.WriteLine($"authmilter report summary: ReportStore: {exception.Message}");
-            return ExitCodes.Config;
-        }
-
-        if (store is null)
-        {
-            error.WriteLine("authmilter report summary: ReportStore is none: no reports are kept");
             return ExitCodes.Config;
         }
 

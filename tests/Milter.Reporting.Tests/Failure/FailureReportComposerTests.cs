@@ -1,3 +1,4 @@
+using Milter.TestKit;
 using Milter.Authentication.Dmarc;
 using Milter.Authentication.Spf;
 using Milter.Reporting.Failure;

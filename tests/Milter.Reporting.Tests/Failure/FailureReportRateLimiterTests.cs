@@ -1,3 +1,4 @@
+using Milter.TestKit;
 using Milter.Reporting.Failure;
 using NUnit.Framework;
 

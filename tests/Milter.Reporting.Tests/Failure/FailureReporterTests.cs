@@ -1,3 +1,4 @@
+using Milter.TestKit;
 using Microsoft.Extensions.Logging;
 using Milter.Authentication.Dmarc;
 using Milter.Authentication.Spf;

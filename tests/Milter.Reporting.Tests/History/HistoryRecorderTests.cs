@@ -1,3 +1,4 @@
+using Milter.TestKit;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;

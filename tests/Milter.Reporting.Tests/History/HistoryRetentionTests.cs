@@ -1,3 +1,4 @@
+using Milter.TestKit;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Milter.Reporting.History;

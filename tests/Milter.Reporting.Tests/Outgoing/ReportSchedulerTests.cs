@@ -1,3 +1,4 @@
+using Milter.TestKit;
 using Milter.Dns;
 using Milter.Reporting.Outgoing;
 using Milter.Reporting.Storage;
@@ -27,7 +28,7 @@ public sealed class ReportSchedulerTests
         using var stop = new CancellationTokenSource();
         var run = Scheduler(store, submitter, clock).RunAsync(stop.Token);
 
-        await Until(() => submitter.Accepted.Count == 1 && clock.WaitingTimers == 1);
+        await Until(() => submitter.Accepted.Count == 1 && clock.PendingTimers == 1);
         Assert.That(store.Delivery("example.com", ReportSamples.Day, "mailto:dmarc@example.com")?.Status, Is.EqualTo(ReportDeliveryStatus.Sent));
 
         clock.Advance(NextDay.End.AddMinutes(4) - clock.GetUtcNow());
@@ -51,7 +52,7 @@ public sealed class ReportSchedulerTests
         using var stop = new CancellationTokenSource();
         var run = Scheduler(store, submitter, clock).RunAsync(stop.Token);
 
-        await Until(() => clock.WaitingTimers == 1);
+        await Until(() => clock.PendingTimers == 1);
         Assert.That(run.IsCompleted, Is.False);
 
         clock.Advance(NextDay.End.AddMinutes(5) - clock.GetUtcNow());

@@ -1,3 +1,4 @@
+using Milter.TestKit;
 using System.Net;
 using Milter.Reporting.Aggregate;
 using Milter.Reporting.History;

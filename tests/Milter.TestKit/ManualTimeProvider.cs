@@ -1,14 +1,16 @@
-namespace Milter.Reporting.Tests.Storage;
+namespace Milter.TestKit;
 
 /// <summary>A clock that moves only when told; its timers fire when <see cref="Advance"/> passes their due time.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly object _lock = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
 
+    /// <summary>A clock standing at <paramref name="start"/>.</summary>
     public ManualTimeProvider(DateTimeOffset start) => _now = start;
 
+    /// <inheritdoc/>
     public override DateTimeOffset GetUtcNow()
     {
         lock (_lock)
@@ -29,6 +31,7 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Moves the clock on by <paramref name="by"/> and fires the timers that fall due.</summary>
     public void Advance(TimeSpan by)
     {
         List<ManualTimer> due;
@@ -48,6 +51,7 @@ internal sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <inheritdoc/>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);

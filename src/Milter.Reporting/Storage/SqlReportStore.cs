@@ -12,28 +12,46 @@ namespace Milter.Reporting.Storage;
 /// here (named parameters, <c>ON CONFLICT</c> upserts), so one schema meaning serves both. Times are stored as unix
 /// seconds (lease expiry as unix milliseconds), so periods are cut at whole seconds.
 /// </summary>
-internal sealed class SqlReportStoreCore
+public abstract class SqlReportStore : IReportStore
 {
     private const string HistoryGroupColumns =
         "source_ip, header_from, envelope_from, envelope_to, disposition, eval_dkim, eval_spf, reasons, dkim_results, spf_results";
 
-    private readonly ISqlBackend _backend;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
-    public SqlReportStoreCore(ISqlBackend backend, ILogger logger, TimeProvider time)
+    private protected SqlReportStore(ILogger logger, TimeProvider time)
     {
-        _backend = backend;
         _logger = logger;
         _time = time;
     }
 
-    public int LatestVersion => _backend.Migrations[^1].Version;
+    /// <summary>The schema version this build migrates to.</summary>
+    public int LatestVersion => Migrations[^1].Version;
 
+    /// <summary>The schema steps in this database's dialect, by ascending version.</summary>
+    private protected abstract IReadOnlyList<SchemaMigration> Migrations { get; }
+
+    /// <summary>An open connection, ready for statements.</summary>
+    private protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Begins the transaction the migration runs in, holding whatever lock keeps a second process from migrating at
+    /// the same time until it ends.
+    /// </summary>
+    private protected abstract Task<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Begins a transaction that will write.</summary>
+    private protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <inheritdoc/>
+    public abstract ValueTask DisposeAsync();
+
+    /// <inheritdoc/>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await _backend.BeginMigrationAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginMigrationAsync(connection, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied BIGINT NOT NULL)", cancellationToken).ConfigureAwait(false);
 
         await using (var select = Command(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version"))
@@ -46,7 +64,7 @@ internal sealed class SqlReportStoreCore
                     $"The report database has schema version {current}, newer than this authmilter knows ({LatestVersion}); upgrade authmilter.");
             }
 
-            foreach (var step in _backend.Migrations.Where(m => m.Version > current))
+            foreach (var step in Migrations.Where(m => m.Version > current))
             {
                 foreach (var statement in step.Statements)
                 {
@@ -64,6 +82,7 @@ internal sealed class SqlReportStoreCore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public async Task AppendHistoryAsync(IReadOnlyList<HistoryEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -81,8 +100,8 @@ internal sealed class SqlReportStoreCore
             return;
         }
 
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await _backend.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var insert = Command(connection, transaction, """
             INSERT INTO history (received, policy_domain, policy_record, source_ip, header_from, envelope_from, envelope_to,
                                  disposition, eval_dkim, eval_spf, reasons, dkim_results, spf_results, message_count)
@@ -113,9 +132,10 @@ internal sealed class SqlReportStoreCore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> ReportedDomainsAsync(DateTimeOffset begin, DateTimeOffset end, CancellationToken cancellationToken)
     {
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var select = Command(connection, null, """
             SELECT DISTINCT policy_domain FROM history
             WHERE received >= @begin AND received < @end AND policy_record IS NOT NULL
@@ -133,11 +153,12 @@ internal sealed class SqlReportStoreCore
         return domains;
     }
 
+    /// <inheritdoc/>
     public async Task<PeriodHistory?> ReadHistoryAsync(string policyDomain, DateTimeOffset begin, DateTimeOffset end, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(policyDomain);
         var domain = NormalizeDomain(policyDomain);
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // Rows evaluated without a DMARC record had no policy applied: they are not part of the domain's report.
         string? policyRecord;
@@ -190,13 +211,14 @@ internal sealed class SqlReportStoreCore
         return new PeriodHistory(domain, policyRecord, records);
     }
 
+    /// <inheritdoc/>
     public async Task<bool> TryAcquireLeaseAsync(string name, string holder, TimeSpan duration, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(holder);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
         var now = _time.GetUtcNow();
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // One statement, so the database decides between racing holders: the row is inserted, or updated only when
         // the lease has expired or is already this holder's; otherwise nothing changes and no row counts.
@@ -212,22 +234,24 @@ internal sealed class SqlReportStoreCore
         return await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    /// <inheritdoc/>
     public async Task ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(holder);
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var delete = Command(connection, null, "DELETE FROM leases WHERE name = @name AND holder = @holder");
         Add(delete, "name", name, DbType.String);
         Add(delete, "holder", holder, DbType.String);
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public async Task<ReportDelivery?> FindDeliveryAsync(string domain, DateTimeOffset periodBegin, string destination, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(domain);
         ArgumentException.ThrowIfNullOrWhiteSpace(destination);
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var select = Command(connection, null, """
             SELECT domain, period_begin, period_end, destination, report_id, status, attempts, last_error, last_attempt, size
             FROM deliveries WHERE domain = @domain AND period_begin = @period_begin AND destination = @destination
@@ -239,12 +263,13 @@ internal sealed class SqlReportStoreCore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDelivery(reader) : null;
     }
 
+    /// <inheritdoc/>
     public async Task SaveDeliveryAsync(ReportDelivery delivery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentException.ThrowIfNullOrWhiteSpace(delivery.Domain, nameof(delivery));
         ArgumentException.ThrowIfNullOrWhiteSpace(delivery.Destination, nameof(delivery));
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var upsert = Command(connection, null, """
             INSERT INTO deliveries (domain, period_begin, period_end, destination, report_id, status, attempts, last_error, last_attempt, size)
             VALUES (@domain, @period_begin, @period_end, @destination, @report_id, @status, @attempts, @last_error, @last_attempt, @size)
@@ -265,9 +290,10 @@ internal sealed class SqlReportStoreCore
         await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<ReportDelivery>> DeliveriesAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var select = Command(connection, null, """
             SELECT domain, period_begin, period_end, destination, report_id, status, attempts, last_error, last_attempt, size
             FROM deliveries WHERE period_begin >= @since
@@ -284,13 +310,14 @@ internal sealed class SqlReportStoreCore
         return deliveries;
     }
 
+    /// <inheritdoc/>
     public async Task<bool> AddIncomingReportAsync(AggregateReport report, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrWhiteSpace(report.Metadata.OrgName, nameof(report));
         ArgumentException.ThrowIfNullOrWhiteSpace(report.Metadata.ReportId, nameof(report));
         ArgumentException.ThrowIfNullOrWhiteSpace(report.Policy.Domain, nameof(report));
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var insert = Command(connection, null, """
             INSERT INTO incoming_reports (org_name, report_id, domain, period_begin, period_end, received, body)
             VALUES (@org_name, @report_id, @domain, @period_begin, @period_end, @received, @body)
@@ -306,9 +333,10 @@ internal sealed class SqlReportStoreCore
         return await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<AggregateReport>> IncomingReportsAsync(string? domain, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
         // Two texts rather than "@domain IS NULL OR …": PostgreSQL cannot type a parameter that is only ever null.
         var filter = domain is null ? "" : " AND domain = @domain";
@@ -330,11 +358,12 @@ internal sealed class SqlReportStoreCore
         return reports;
     }
 
+    /// <inheritdoc/>
     public async Task<long> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var cutOff = before.ToUnixTimeSeconds();
-        await using var connection = await _backend.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await _backend.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         long removed = 0;
         foreach (var statement in new[]
         {
