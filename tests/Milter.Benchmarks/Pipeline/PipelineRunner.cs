@@ -37,9 +37,11 @@ public static class PipelineRunner
         var port = DaemonProcess.FreePort();
         await using var daemon = DaemonProcess.StartAt(
             options.DaemonPath,
-            [$"Socket inet:{port}@127.0.0.1", $"Nameservers {dns.EndPoint}", "AuthservId bench.test", "LogLevel warn"]);
+            [$"Socket inet:{port}@127.0.0.1", $"Nameservers {dns.EndPoint}", "AuthservId bench.test", "LogLevel warn",
+                .. options.ReportStore is null ? Array.Empty<string>() : [$"ReportStore {options.ReportStore}"]]);
         await WaitUntilListeningAsync(daemon, port).ConfigureAwait(false);
         output.WriteLine($"daemon            {options.DaemonPath}, pid {daemon.Id}, inet:{port}@127.0.0.1, knotd on {dns.EndPoint}; sender {Sender}, client {Client}");
+        output.WriteLine($"report store      {options.ReportStore ?? $"sqlite:{daemon.HistoryDatabase}"}");
 
         var socket = $"inet:{port}@127.0.0.1";
         foreach (var (name, size) in Sizes)
