@@ -33,7 +33,11 @@ public static class Program
             case ["report", "send", .. var sendArgs]:
                 return await ReportSendCommand.RunAsync(sendArgs, Console.Out, Console.Error).ConfigureAwait(false);
             case ["report", "ingest", .. var ingestArgs]:
-                return await ReportIngestCommand.RunAsync(ingestArgs, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
+                using (var input = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.Latin1))
+                {
+                    return await ReportIngestCommand.RunAsync(ingestArgs, input, Console.Out, Console.Error).ConfigureAwait(false);
+                }
+
             case ["report", "summary", .. var summaryArgs]:
                 return await ReportSummaryCommand.RunAsync(summaryArgs, Console.Out, Console.Error).ConfigureAwait(false);
             case ["report", ..]:

@@ -108,8 +108,9 @@ internal static class ReportIngestCommand
             text.Append(buffer, 0, read);
         }
 
-        // Report mail is ASCII (reports travel base64-encoded), so the decoded text round-trips to the same bytes.
-        using var bytes = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
+        // The daemon reads standard input as Latin-1 (one char per byte), so this gives back the exact bytes, 8-bit
+        // headers and unencoded parts included.
+        using var bytes = new MemoryStream(Encoding.Latin1.GetBytes(text.ToString()));
         return MailboxReader.ReadSingle(bytes, "stdin");
     }
 
