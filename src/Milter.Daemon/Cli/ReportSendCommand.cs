@@ -76,25 +76,26 @@ internal static class ReportSendCommand
             return UsageError(exception.Message, error);
         }
 
-        IReportStore? store;
-        ReportSender sender;
+        ReportBuilder builder;
+        SmtpMailSubmitter submitter;
         try
         {
-            store = CommandStore.Open(settings, "report send", "there is no history to report from", error);
-            if (store is null)
-            {
-                return ExitCodes.Config;
-            }
-
-            var builder = new ReportBuilder(reporting, ReportBuilder.DiscoveryMethod(settings.Dmarc.Discovery));
-            var submitter = new SmtpMailSubmitter(reporting);
-            sender = new ReportSender(store, builder, new ReportDestinationVerifier(new DnsClientResolver(settings.Dns)), submitter, reporting);
+            builder = new ReportBuilder(reporting, ReportBuilder.DiscoveryMethod(settings.Dmarc.Discovery));
+            submitter = new SmtpMailSubmitter(reporting);
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException)
         {
             error.WriteLine($"authmilter report send: {exception.Message}");
             return ExitCodes.Config;
         }
+
+        // Opened last, so that no configuration error above leaves it open.
+        if (CommandStore.Open(settings, "report send", "there is no history to report from", error) is not { } store)
+        {
+            return ExitCodes.Config;
+        }
+
+        var sender = new ReportSender(store, builder, new ReportDestinationVerifier(new DnsClientResolver(settings.Dns)), submitter, reporting);
 
         await using (store.ConfigureAwait(false))
         {
