@@ -1,8 +1,8 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Xml.Linq;
 using MimeKit;
+using Milter.TestKit.Mail;
 using Milter.Daemon.Cli;
 using Milter.Reporting;
 using Milter.Reporting.Aggregate;
@@ -66,7 +66,7 @@ public sealed class ReportSendCommandTests
         Assert.That(message.Subject, Does.StartWith("Report Domain: example.com Submitter: receiver.example Report-ID: <"));
         var attachment = message.Attachments.OfType<MimePart>().Single();
         Assert.That(attachment.FileName, Is.EqualTo("receiver.example!example.com!1795305600!1795392000.xml.gz"));
-        var xml = XDocument.Load(Gunzip(attachment));
+        var xml = XDocument.Load(ReportAttachment.Gunzip(attachment));
         XNamespace ns = AggregateReportWriter.Namespace;
         Assert.That(xml.Descendants(ns + "count").Single().Value, Is.EqualTo("2"), "the two messages of the period, not the one before");
         Assert.That(xml.Descendants(ns + "org_name").Single().Value, Is.EqualTo("Receiver Example"));
@@ -193,20 +193,6 @@ public sealed class ReportSendCommandTests
         return path;
     }
 
-    private static MemoryStream Gunzip(MimePart part)
-    {
-        var compressed = new MemoryStream();
-        part.Content!.DecodeTo(compressed);
-        compressed.Position = 0;
-        var xml = new MemoryStream();
-        using (var gunzip = new GZipStream(compressed, CompressionMode.Decompress))
-        {
-            gunzip.CopyTo(xml);
-        }
-
-        xml.Position = 0;
-        return xml;
-    }
 
     private static int ClosedPort()
     {

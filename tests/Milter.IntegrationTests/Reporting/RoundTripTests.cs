@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using Milter.Daemon.Cli;
 using Milter.IntegrationTests.Dmarc;
@@ -7,6 +6,7 @@ using Milter.IntegrationTests.Support;
 using Milter.TestKit.Dns;
 using Milter.TestKit.Postfix;
 using MimeKit;
+using Milter.TestKit.Mail;
 
 namespace Milter.IntegrationTests.Reporting;
 
@@ -164,11 +164,8 @@ public class RoundTripTests
         var attachment = mime.Attachments.OfType<MimePart>().Single();
         Assert.That(attachment.ContentType.MimeType, Is.EqualTo("application/gzip"));
         Assert.That(attachment.FileName, Is.EqualTo($"mx.test!{domain}!{period.Replace('/', '!')}.xml.gz"));
-        using var content = new MemoryStream();
-        attachment.Content!.DecodeTo(content);
-        content.Position = 0;
-        using var gzip = new GZipStream(content, CompressionMode.Decompress);
-        var xml = new StreamReader(gzip).ReadToEnd();
+        using var content = ReportAttachment.Gunzip(attachment);
+        var xml = new StreamReader(content).ReadToEnd();
         Assert.That(xml, Does.Contain($"<domain>{domain}</domain>"));
         return domain;
     }

@@ -1,6 +1,6 @@
-using System.IO.Compression;
 using System.Xml.Linq;
 using MimeKit;
+using Milter.TestKit.Mail;
 using Milter.Reporting.Aggregate;
 using Milter.Reporting.Outgoing;
 using NUnit.Framework;
@@ -37,7 +37,7 @@ public sealed class ReportMailComposerTests
         Assert.That(attachment.ContentType.MimeType, Is.EqualTo("application/gzip"));
         Assert.That(attachment.FileName, Is.EqualTo("receiver.example!example.com!1795305600!1795392000.xml.gz"));
 
-        var document = XDocument.Load(Gunzip(attachment));
+        var document = XDocument.Load(ReportAttachment.Gunzip(attachment));
         XNamespace ns = AggregateReportWriter.Namespace;
         Assert.That(document.Descendants(ns + "report_id").Single().Value, Is.EqualTo(report.Metadata.ReportId));
         Assert.That(document.Descendants(ns + "record").Count(), Is.EqualTo(2));
@@ -58,18 +58,4 @@ public sealed class ReportMailComposerTests
         return MimeMessage.Load(bytes);
     }
 
-    private static MemoryStream Gunzip(MimePart part)
-    {
-        var compressed = new MemoryStream();
-        part.Content!.DecodeTo(compressed);
-        compressed.Position = 0;
-        var xml = new MemoryStream();
-        using (var gunzip = new GZipStream(compressed, CompressionMode.Decompress))
-        {
-            gunzip.CopyTo(xml);
-        }
-
-        xml.Position = 0;
-        return xml;
-    }
 }
