@@ -4,6 +4,7 @@ using Milter.IntegrationTests.Support;
 using Milter.Protocol;
 using Milter.Protocol.Handling;
 using Milter.Protocol.Hosting;
+using Milter.TestKit;
 using Milter.TestKit.Postfix;
 
 namespace Milter.IntegrationTests;

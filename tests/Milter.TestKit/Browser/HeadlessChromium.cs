@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 
 namespace Milter.TestKit.Browser;
 
@@ -74,50 +72,16 @@ public sealed class HeadlessChromium
         var profile = Directory.CreateTempSubdirectory("authmilter-chromium-");
         try
         {
-            var startInfo = new ProcessStartInfo(Executable)
+            string[] all =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile.FullName, .. arguments,
+            ];
+            var (exitCode, output, error) = await ExternalCommand.CaptureAsync(Executable, all, Timeout, null, cancellationToken).ConfigureAwait(false);
+            if (exitCode != 0)
             {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                StandardOutputEncoding = Encoding.UTF8,
-            };
-            foreach (var argument in (string[])
-                [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--user-data-dir=" + profile.FullName, .. arguments,
-                ])
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(startInfo)
-                ?? throw new InvalidOperationException($"{Executable} could not be started.");
-            process.StandardInput.Close();
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(Timeout);
-
-            // Both pipes are drained while waiting: Chromium logs a lot on stderr and would block on a full pipe.
-            var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new TimeoutException($"Chromium did not finish {string.Join(' ', arguments)} within {Timeout}; it was killed.");
-            }
-
-            var error = await stderr.ConfigureAwait(false);
-            var output = await stdout.ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"Chromium exited with {process.ExitCode} for {string.Join(' ', arguments)}: {Tail(error)}");
+                throw new InvalidOperationException($"Chromium exited with {exitCode} for {string.Join(' ', arguments)}: {Tail(error)}");
             }
 
             return (error, output);
