@@ -101,7 +101,7 @@ public class DebPackageTests
         ]);
 
         var snippet = PostfixMainCf.Read(Repository.PathOf("contrib", "postfix", "main.cf"));
-        await using var daemon = ServiceProcess.Start(SystemdUnit.Read(Unit));
+        await using var daemon = ServiceCommand.Start(SystemdUnit.Read(Unit));
         await daemon.WaitForOutputAsync("Listening on", Timeout);
         await using var sink = SmtpSink.Start();
         await using (var postfix = await PostfixInstance.StartAsync(new PostfixInstanceOptions
@@ -125,7 +125,9 @@ public class DebPackageTests
             Assert.That(delivered.Text, Does.Contain("spf="), delivered.Text);
         }
 
-        Assert.That(await daemon.StopAsync(Timeout), Is.Zero, daemon.Output);
+        // SIGTERM, as systemctl stop sends.
+        daemon.Terminate();
+        Assert.That(await daemon.WaitForExitAsync(Timeout), Is.Zero, daemon.Output);
     }
 
     private static async Task AssertPurgedAsync()

@@ -86,6 +86,31 @@ public sealed class DaemonProcess : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        return Launch(info, directory);
+    }
+
+    /// <summary>
+    /// Starts any command line that runs the daemon (e.g. a packaged unit's <c>ExecStart</c> under <c>setpriv</c>),
+    /// collecting its output like <see cref="Start"/>; <see cref="ConfigDirectory"/> is an empty temporary directory.
+    /// </summary>
+    public static DaemonProcess StartCommand(string program, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Launch(info, System.IO.Directory.CreateTempSubdirectory("authmilter-test-").FullName);
+    }
+
+    private static DaemonProcess Launch(ProcessStartInfo info, string directory)
+    {
         var process = new System.Diagnostics.Process { StartInfo = info };
         var daemon = new DaemonProcess(process, directory);
         process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
